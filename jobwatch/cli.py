@@ -1,0 +1,732 @@
+"""The command line: commands, options, and the one place where errors become exit codes."""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import sys
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
+
+import typer
+
+from jobwatch import __version__, exitcodes
+from jobwatch.errors import JobwatchError, UsageError
+
+if TYPE_CHECKING:
+    from jobwatch.poll import JobGroup
+    from jobwatch.providers.base import Provider
+    from jobwatch.run import RunOptions
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+class ProviderName(StrEnum):
+    BRIGHTDATA = "brightdata"
+    ZILLIZ = "zilliz"
+    COZE = "coze"
+    FIRECRAWL = "firecrawl"
+
+
+class Region(StrEnum):
+    GLOBAL = "global"
+    CN = "cn"
+
+
+class Progress(StrEnum):
+    AUTO = "auto"
+    LIVE = "live"
+    PLAIN = "plain"
+    NONE = "none"
+
+
+class Color(StrEnum):
+    AUTO = "auto"
+    ALWAYS = "always"
+    NEVER = "never"
+
+
+app = typer.Typer(
+    name="jobwatch",
+    help="Check and watch asynchronous jobs at Bright Data, Zilliz/Milvus, Coze and Firecrawl.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+auth_app = typer.Typer(
+    help="Store, list and remove API keys (config file, mode 0600).",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(auth_app, name="auth")
+
+
+def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
+    """THE place where errors become exit codes: a JobwatchError prints one line and exits
+    with its code; Ctrl-C exits 130; anything else is a bug, reported in one line, exit 3."""
+
+    @functools.wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return command(*args, **kwargs)
+        except JobwatchError as exc:
+            print(f"jobwatch: error: {exc.message}", file=sys.stderr)
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            print("interrupted", file=sys.stderr)
+            raise typer.Exit(exitcodes.INTERRUPTED) from None
+        except (typer.Exit, typer.Abort, typer.BadParameter):
+            raise
+        except Exception as exc:
+            if os.environ.get("JOBWATCH_TRACEBACK"):
+                raise
+            print(
+                f"jobwatch: internal error: {type(exc).__name__}: {exc} "
+                "(set JOBWATCH_TRACEBACK=1 for details, and please report it)",
+                file=sys.stderr,
+            )
+            raise typer.Exit(exitcodes.UNKNOWN) from None
+
+    return wrapper
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"jobwatch {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    """Check and watch asynchronous jobs at Bright Data, Zilliz/Milvus, Coze and Firecrawl.
+
+    Exit codes: 0 succeeded, 1 a job failed or was cancelled, 2 usage error, 3 state could
+    not be learned, 4 credentials missing or rejected, 124 --timeout reached, 130 interrupted.
+    """
+
+
+# -- options shared by every provider command and by `watch` -----------------------------------
+
+Watch = Annotated[
+    bool, typer.Option("--watch", "-w", help="Poll until every job reaches a terminal state.")
+]
+Interval = Annotated[
+    float | None,
+    typer.Option(
+        "--interval",
+        "-i",
+        min=0.1,
+        metavar="SECONDS",
+        help="Time between polls of one job (default per provider: "
+        "brightdata 10, zilliz 5, coze 3, firecrawl 2).",
+    ),
+]
+Timeout = Annotated[
+    str | None,
+    typer.Option(
+        "--timeout",
+        "-t",
+        metavar="DURATION",
+        help="Watch deadline: 90, 90s, 15m, 2h. Default none, or 6h when CI is set.",
+    ),
+]
+Json = Annotated[
+    bool,
+    typer.Option("--json", help="One JSON document on stdout (NDJSON events with --watch)."),
+]
+Quiet = Annotated[
+    bool, typer.Option("--quiet", "-q", help="Print nothing but errors; the exit code tells.")
+]
+ProgressOpt = Annotated[
+    Progress,
+    typer.Option(
+        "--progress",
+        help="How progress is drawn on stderr: live bars on a terminal, plain lines otherwise.",
+    ),
+]
+ColorOpt = Annotated[
+    Color, typer.Option("--color", help="Colour; honours NO_COLOR and FORCE_COLOR.")
+]
+FailFast = Annotated[
+    bool, typer.Option("--fail-fast", help="With several jobs: stop at the first failed job.")
+]
+Profile = Annotated[
+    str | None,
+    typer.Option(
+        "--profile", help="Credential profile (default: $JOBWATCH_PROFILE, else default)."
+    ),
+]
+ApiKey = Annotated[
+    str | None,
+    typer.Option(
+        "--api-key",
+        metavar="KEY",
+        help="Credential for this run (prefer env or `auth set`: flags land in shell history).",
+    ),
+]
+BaseUrl = Annotated[
+    str | None,
+    typer.Option(
+        "--base-url",
+        metavar="URL",
+        help="Another endpoint: self-hosted Firecrawl or Milvus, or `jobwatch sim` "
+        "(scheme, host and port; no /v1 or /v2).",
+    ),
+]
+RegionOpt = Annotated[
+    Region | None,
+    typer.Option("--region", help="zilliz and coze: the global or the China (cn) site."),
+]
+MaxRetries = Annotated[
+    int,
+    typer.Option(
+        "--max-retries",
+        min=0,
+        metavar="N",
+        help="Consecutive failed polls of one job tolerated before giving up on it.",
+    ),
+]
+RequestTimeout = Annotated[
+    float,
+    typer.Option("--request-timeout", min=0.1, metavar="SECONDS", help="Per HTTP request."),
+]
+Debug = Annotated[
+    bool,
+    typer.Option("--debug", help="Log each HTTP request and response status to stderr (redacted)."),
+]
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smh]?)\s*$")
+
+
+def parse_duration(text: str) -> float:
+    """`90`, `90s`, `15m`, `2h` → seconds."""
+    match = _DURATION.match(text)
+    if not match or float(match[1]) <= 0:
+        raise UsageError(f"--timeout {text!r} is not a duration: use e.g. 90, 90s, 15m or 2h")
+    return float(match[1]) * {"": 1, "s": 1, "m": 60, "h": 3600}[match[2]]
+
+
+def _run_options(
+    *,
+    watch: bool,
+    interval: float | None,
+    timeout: str | None,
+    json: bool,
+    quiet: bool,
+    progress: Progress,
+    color: Color,
+    fail_fast: bool,
+    max_retries: int,
+    request_timeout: float,
+    debug: bool,
+    reattach_hint: str | None,
+) -> RunOptions:
+    from jobwatch.run import ColorMode, ProgressMode, RunOptions
+
+    return RunOptions(
+        watch=watch,
+        interval=interval,
+        timeout=parse_duration(timeout) if timeout is not None else None,
+        json=json,
+        quiet=quiet,
+        progress=ProgressMode(progress.value),
+        color=ColorMode(color.value),
+        fail_fast=fail_fast,
+        max_retries=max_retries,
+        request_timeout=request_timeout,
+        debug=debug,
+        reattach_hint=reattach_hint,
+    )
+
+
+class ProviderFactory:
+    """Builds provider instances from the options and the config file (read once)."""
+
+    def __init__(
+        self,
+        *,
+        profile: str | None,
+        api_key: str | None,
+        base_url: str | None,
+        region: Region | None,
+        cluster_id: str | None = None,
+    ) -> None:
+        from jobwatch import config
+
+        self.cli = {
+            "cli_profile": profile,
+            "cli_api_key": api_key,
+            "cli_base_url": base_url,
+            "cli_region": region.value if region else None,
+        }
+        self.cluster_id = cluster_id
+        self.data = config.load(config.config_path())
+
+    def make(self, name: str, **context: Any) -> Provider:
+        from jobwatch import config
+        from jobwatch.providers import PROVIDERS
+
+        cls = PROVIDERS[name]
+        cluster_id = context.pop("cluster_id", None) or self.cluster_id
+        settings = config.resolve(
+            name,
+            key_env_vars=cls.key_env_vars,
+            base_url_env_vars=cls.base_url_env_vars,
+            cli_cluster_id=cluster_id,
+            data=self.data,
+            **self.cli,  # type: ignore[arg-type]
+        )
+        return cls(settings, **context)
+
+
+def _execute(groups: list[JobGroup], options: RunOptions) -> None:
+    from jobwatch.run import run
+
+    code = run(groups, options)
+    if code:
+        raise typer.Exit(code)
+
+
+def _hint(argv_tail: str) -> str:
+    return f"jobwatch {argv_tail} --watch"
+
+
+# -- provider commands ------------------------------------------------------------------------
+
+EXAMPLES = "\n\n\b\nExamples:\n"
+
+
+@app.command(
+    epilog=EXAMPLES
+    + "  jobwatch brightdata s_m4x7enmven8djfqak\n"
+    + "  jobwatch brightdata s_m4x7enmven8djfqak --watch --timeout 30m"
+)
+@reports_errors
+def brightdata(
+    snapshot_ids: Annotated[list[str], typer.Argument(metavar="SNAPSHOT_ID")],
+    watch: Watch = False,
+    interval: Interval = None,
+    timeout: Timeout = None,
+    json: Json = False,
+    quiet: Quiet = False,
+    progress: ProgressOpt = Progress.AUTO,
+    color: ColorOpt = Color.AUTO,
+    fail_fast: FailFast = False,
+    profile: Profile = None,
+    api_key: ApiKey = None,
+    base_url: BaseUrl = None,
+    max_retries: MaxRetries = 5,
+    request_timeout: RequestTimeout = 10.0,
+    debug: Debug = False,
+) -> None:
+    """Bright Data dataset snapshots: GET /datasets/v3/progress/{id}."""
+    from jobwatch.poll import JobGroup
+
+    options = _run_options(
+        **_shared(locals()), reattach_hint=_hint("brightdata " + " ".join(snapshot_ids))
+    )
+    factory = ProviderFactory(profile=profile, api_key=api_key, base_url=base_url, region=None)
+    _execute([JobGroup(factory.make("brightdata"), snapshot_ids)], options)
+
+
+@app.command(
+    epilog=EXAMPLES
+    + "  jobwatch zilliz job-01a2b3c4d5e6f7g8h9i0j1 --cluster-id in01-0123456789abcdef\n"
+    + "  jobwatch zilliz 448761313698322011 --base-url http://localhost:19530 --watch"
+)
+@reports_errors
+def zilliz(
+    job_ids: Annotated[list[str], typer.Argument(metavar="JOB_ID")],
+    cluster_id: Annotated[
+        str | None,
+        typer.Option(
+            "--cluster-id", metavar="ID", help="Zilliz Cloud cluster (default: the profile's)."
+        ),
+    ] = None,
+    watch: Watch = False,
+    interval: Interval = None,
+    timeout: Timeout = None,
+    json: Json = False,
+    quiet: Quiet = False,
+    progress: ProgressOpt = Progress.AUTO,
+    color: ColorOpt = Color.AUTO,
+    fail_fast: FailFast = False,
+    profile: Profile = None,
+    api_key: ApiKey = None,
+    base_url: BaseUrl = None,
+    region: RegionOpt = None,
+    max_retries: MaxRetries = 5,
+    request_timeout: RequestTimeout = 10.0,
+    debug: Debug = False,
+) -> None:
+    """Zilliz Cloud import jobs (POST /v2/vectordb/jobs/import/getProgress), or a self-hosted
+    Milvus (--base-url http://host:19530: /describe, no cluster id)."""
+    from jobwatch.poll import JobGroup
+
+    factory = ProviderFactory(
+        profile=profile, api_key=api_key, base_url=base_url, region=region, cluster_id=cluster_id
+    )
+    provider = factory.make("zilliz")
+    where = f" --cluster-id {cluster_id}" if cluster_id else ""
+    options = _run_options(
+        **_shared(locals()), reattach_hint=_hint(f"zilliz {' '.join(job_ids)}{where}")
+    )
+    _execute([JobGroup(provider, job_ids)], options)
+
+
+@app.command(
+    epilog=EXAMPLES
+    + "  jobwatch coze 7441234567890123456 7442585813587689472 7442585813587689473\n"
+    + "  jobwatch coze 7441234567890123456 7442585813587689472 --region cn --watch"
+)
+@reports_errors
+def coze(
+    dataset_id: Annotated[str, typer.Argument(metavar="DATASET_ID")],
+    document_ids: Annotated[list[str], typer.Argument(metavar="DOCUMENT_ID")],
+    watch: Watch = False,
+    interval: Interval = None,
+    timeout: Timeout = None,
+    json: Json = False,
+    quiet: Quiet = False,
+    progress: ProgressOpt = Progress.AUTO,
+    color: ColorOpt = Color.AUTO,
+    fail_fast: FailFast = False,
+    profile: Profile = None,
+    api_key: ApiKey = None,
+    base_url: BaseUrl = None,
+    region: RegionOpt = None,
+    max_retries: MaxRetries = 5,
+    request_timeout: RequestTimeout = 10.0,
+    debug: Debug = False,
+) -> None:
+    """Coze knowledge-base documents: POST /v1/datasets/{id}/process (one request for all)."""
+    from jobwatch.poll import JobGroup
+
+    factory = ProviderFactory(profile=profile, api_key=api_key, base_url=base_url, region=region)
+    provider = factory.make("coze", dataset_id=dataset_id)
+    options = _run_options(
+        **_shared(locals()), reattach_hint=_hint(f"coze {dataset_id} {' '.join(document_ids)}")
+    )
+    _execute([JobGroup(provider, document_ids)], options)
+
+
+@app.command(
+    epilog=EXAMPLES
+    + "  jobwatch firecrawl 6a1b2c3d-0000-4000-8000-00000000abcd\n"
+    + "  jobwatch firecrawl 6a1b2c3d-0000-4000-8000-00000000abcd --crawl --watch --json | jq ."
+)
+@reports_errors
+def firecrawl(
+    job_ids: Annotated[list[str], typer.Argument(metavar="JOB_ID")],
+    crawl: Annotated[
+        bool, typer.Option("--crawl", help="Crawl jobs (/v2/crawl/{id}) instead of batch scrapes.")
+    ] = False,
+    watch: Watch = False,
+    interval: Interval = None,
+    timeout: Timeout = None,
+    json: Json = False,
+    quiet: Quiet = False,
+    progress: ProgressOpt = Progress.AUTO,
+    color: ColorOpt = Color.AUTO,
+    fail_fast: FailFast = False,
+    profile: Profile = None,
+    api_key: ApiKey = None,
+    base_url: BaseUrl = None,
+    max_retries: MaxRetries = 5,
+    request_timeout: RequestTimeout = 10.0,
+    debug: Debug = False,
+) -> None:
+    """Firecrawl batch scrapes (GET /v2/batch/scrape/{id}) or crawls (--crawl: /v2/crawl/{id})."""
+    from jobwatch.poll import JobGroup
+
+    factory = ProviderFactory(profile=profile, api_key=api_key, base_url=base_url, region=None)
+    provider = factory.make("firecrawl", crawl=crawl)
+    kind = " --crawl" if crawl else ""
+    options = _run_options(
+        **_shared(locals()), reattach_hint=_hint(f"firecrawl {' '.join(job_ids)}{kind}")
+    )
+    _execute([JobGroup(provider, job_ids)], options)
+
+
+@app.command(
+    epilog=EXAMPLES
+    + "  jobwatch watch firecrawl:6a1b2c3d-0000-4000-8000-00000000abcd coze:7441/7442 -t 1h\n"
+    + "  jobwatch watch --file jobs.toml --json > events.ndjson"
+)
+@reports_errors
+def watch(
+    refs: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="REF",
+            help="brightdata:SNAPSHOT, zilliz:CLUSTER/JOB, coze:DATASET/DOCUMENT, "
+            "firecrawl:JOB, firecrawl-crawl:JOB",
+        ),
+    ] = None,
+    file: Annotated[
+        Path | None,
+        typer.Option("--file", "-f", metavar="JOBS.TOML", help="[[job]] tables: provider, id, …"),
+    ] = None,
+    interval: Interval = None,
+    timeout: Timeout = None,
+    json: Json = False,
+    quiet: Quiet = False,
+    progress: ProgressOpt = Progress.AUTO,
+    color: ColorOpt = Color.AUTO,
+    fail_fast: FailFast = False,
+    profile: Profile = None,
+    api_key: ApiKey = None,
+    base_url: BaseUrl = None,
+    region: RegionOpt = None,
+    max_retries: MaxRetries = 5,
+    request_timeout: RequestTimeout = 10.0,
+    debug: Debug = False,
+) -> None:
+    """Watch jobs at several providers in one view, with one exit code."""
+    from jobwatch.poll import JobGroup
+    from jobwatch.refs import group, load_jobs_file, parse_ref
+
+    parsed = [parse_ref(text) for text in refs or []]
+    if file is not None:
+        parsed += load_jobs_file(file)
+    if not parsed:
+        raise UsageError("name at least one job (e.g. firecrawl:JOB_ID) or --file jobs.toml")
+    factory = ProviderFactory(profile=profile, api_key=api_key, base_url=base_url, region=region)
+
+    def make(ref: Any) -> Provider:
+        context: dict[str, Any] = {}
+        if ref.provider == "zilliz":
+            context["cluster_id"] = ref.cluster_id
+        elif ref.provider == "coze":
+            context["dataset_id"] = ref.dataset_id
+        elif ref.provider == "firecrawl":
+            context["crawl"] = ref.crawl
+        return factory.make(ref.provider, **context)
+
+    groups = [JobGroup(provider, ids) for provider, ids in group(parsed, make)]
+    words = " ".join(refs or []) + (f" --file {file}" if file else "")
+    options = _run_options(
+        **_shared({**locals(), "watch": True}), reattach_hint=f"jobwatch watch {words}"
+    )
+    _execute(groups, options)
+
+
+# -- auth -------------------------------------------------------------------------------------
+
+ProviderArg = Annotated[ProviderName, typer.Argument(help="brightdata, zilliz, coze or firecrawl")]
+
+
+@auth_app.command(
+    "set",
+    epilog=EXAMPLES
+    + "  jobwatch auth set firecrawl            (asks for the key, hidden)\n"
+    + "  printenv FC_KEY | jobwatch auth set firecrawl --profile ci\n"
+    + "  jobwatch auth set zilliz --region cn --cluster-id in01-0123456789abcdef",
+)
+@reports_errors
+def auth_set(
+    provider: ProviderArg,
+    profile: Profile = None,
+    base_url: BaseUrl = None,
+    region: RegionOpt = None,
+    cluster_id: Annotated[
+        str | None, typer.Option("--cluster-id", metavar="ID", help="zilliz: default cluster.")
+    ] = None,
+    no_key: Annotated[
+        bool, typer.Option("--no-key", help="Store only the other settings (no key prompt).")
+    ] = False,
+) -> None:
+    """Store a provider's API key: a hidden prompt, or stdin when it is not a terminal."""
+    from jobwatch import config
+
+    path = config.config_path()
+    data = config.load(path)
+    name = config.pick_profile(profile, data, os.environ)
+    settings: dict[str, str | None] = {}
+    if not no_key:
+        settings["api_key"] = _read_key(provider.value)
+    if base_url:
+        if not base_url.startswith(("http://", "https://")):
+            raise UsageError(f"--base-url {base_url!r} must start with http:// or https://")
+        settings["base_url"] = base_url.rstrip("/")
+    if region:
+        settings["region"] = region.value
+    if cluster_id:
+        settings["cluster_id"] = cluster_id
+    if not settings:
+        raise UsageError("nothing to store: give a key, or --base-url/--region/--cluster-id")
+    config.update(path, name, provider.value, settings)
+    key = settings.get("api_key")
+    stored = f" ({config.mask(key)})" if key else ""
+    print(f"stored {provider.value}{stored} in profile {name!r} of {path}", file=sys.stderr)
+
+
+def _read_key(provider: str) -> str:
+    if sys.stdin is not None and sys.stdin.isatty():
+        import getpass
+
+        key = getpass.getpass(f"{provider} API key (input hidden): ")
+    else:
+        key = sys.stdin.read() if sys.stdin is not None else ""
+    key = key.strip()
+    if not key:
+        raise UsageError(
+            f"no key given: type it at the prompt or pipe it in (… | jobwatch auth set {provider})"
+        )
+    if any(ch.isspace() for ch in key):
+        raise UsageError("the key contains white space: pass exactly one key")
+    return key
+
+
+@auth_app.command(
+    "list", epilog=EXAMPLES + "  jobwatch auth list\n  jobwatch auth list --profile ci"
+)
+@reports_errors
+def auth_list(profile: Profile = None) -> None:
+    """Show stored keys (masked), per profile and provider, and keys found in the environment."""
+    from jobwatch import config
+    from jobwatch.providers import PROVIDERS
+
+    path = config.config_path()
+    data = config.load(path)
+    default = config.pick_profile(None, data, os.environ)
+    profiles: dict[str, dict[str, dict[str, str]]] = data.get("profiles", {})
+    lines = []
+    for name, providers in sorted(profiles.items()):
+        if profile and name != profile:
+            continue
+        mark = " (default)" if name == default else ""
+        for provider_name, entry in sorted(providers.items()):
+            details = [config.mask(entry["api_key"]) if "api_key" in entry else "no key"]
+            details += [
+                f"{key}={entry[key]}"
+                for key in ("base_url", "region", "cluster_id")
+                if key in entry
+            ]
+            lines.append(f"{name}{mark}\t{provider_name}\t" + "  ".join(details))
+    for provider_name, cls in PROVIDERS.items():
+        for var in (f"JOBWATCH_{provider_name.upper()}_API_KEY", *cls.key_env_vars):
+            if os.environ.get(var):
+                lines.append(f"(env)\t{provider_name}\t{config.mask(os.environ[var])} from ${var}")
+    if not lines:
+        print(
+            f"no keys stored in {path}; add one with `jobwatch auth set PROVIDER`", file=sys.stderr
+        )
+        return
+    for line in lines:
+        print(line)
+
+
+@auth_app.command("remove", epilog=EXAMPLES + "  jobwatch auth remove firecrawl --profile ci")
+@reports_errors
+def auth_remove(provider: ProviderArg, profile: Profile = None) -> None:
+    """Delete one provider's stored settings from a profile."""
+    from jobwatch import config
+
+    path = config.config_path()
+    name = config.pick_profile(profile, config.load(path), os.environ)
+    if config.remove(path, name, provider.value):
+        print(f"removed {provider.value} from profile {name!r}", file=sys.stderr)
+    else:
+        print(f"nothing to remove: no {provider.value} entry in profile {name!r}", file=sys.stderr)
+
+
+@auth_app.command("path", epilog=EXAMPLES + "  jobwatch auth path")
+@reports_errors
+def auth_path() -> None:
+    """Print the config file's path ($JOBWATCH_CONFIG_DIR moves its folder)."""
+    from jobwatch import config
+
+    print(config.config_path())
+
+
+# -- simulator and demo -----------------------------------------------------------------------
+
+
+@app.command(
+    epilog=EXAMPLES
+    + "  jobwatch sim --port 8787 --speed 10 &\n"
+    + "  jobwatch firecrawl demo-fail --base-url http://127.0.0.1:8787 --api-key any --watch"
+)
+@reports_errors
+def sim(
+    host: Annotated[str, typer.Option("--host", help="Address to bind.")] = "127.0.0.1",
+    port: Annotated[
+        int, typer.Option("--port", min=0, max=65535, help="0 takes a free port.")
+    ] = 8787,
+    speed: Annotated[
+        float, typer.Option("--speed", min=0.01, help="Run every story N times faster.")
+    ] = 1.0,
+) -> None:
+    """Serve a local stand-in for the four providers' progress APIs (see README: stories)."""
+    from jobwatch.sim.server import serve_forever
+
+    try:
+        serve_forever(host, port, speed, sys.stdout)
+    except OSError as exc:
+        raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror}; try --port 0") from None
+    except KeyboardInterrupt:
+        return
+
+
+@app.command(epilog=EXAMPLES + "  jobwatch demo")
+@reports_errors
+def demo(
+    progress: ProgressOpt = Progress.AUTO,
+    color: ColorOpt = Color.AUTO,
+) -> None:
+    """Start the simulator in-process and watch a mix of demo jobs from all four providers."""
+    from jobwatch.demo import run_demo
+
+    code = run_demo(
+        _run_options(
+            watch=True,
+            interval=1.0,
+            timeout="60",
+            json=False,
+            quiet=False,
+            progress=progress,
+            color=color,
+            fail_fast=False,
+            max_retries=5,
+            request_timeout=5.0,
+            debug=False,
+            reattach_hint=None,
+        )
+    )
+    if code:
+        raise typer.Exit(code)
+
+
+_SHARED = (
+    "watch",
+    "interval",
+    "timeout",
+    "json",
+    "quiet",
+    "progress",
+    "color",
+    "fail_fast",
+    "max_retries",
+    "request_timeout",
+    "debug",
+)
+
+
+def _shared(values: dict[str, Any]) -> dict[str, Any]:
+    return {name: values[name] for name in _SHARED}
+
+
+def main() -> None:
+    """The console script."""
+    app()

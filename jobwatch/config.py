@@ -1,0 +1,253 @@
+"""The config file (PRODUCT.md section 5): where it lives, reading it, writing it safely,
+and the order in which credentials and base URLs are looked up."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import tempfile
+import tomllib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jobwatch.errors import CredentialsError, UsageError
+
+CONFIG_DIR_ENV = "JOBWATCH_CONFIG_DIR"
+PROFILE_ENV = "JOBWATCH_PROFILE"
+DEFAULT_PROFILE = "default"
+SETTING_KEYS = ("api_key", "base_url", "region", "cluster_id")
+
+
+def config_dir(env: Mapping[str, str] = os.environ) -> Path:
+    """The folder holding config.toml: $JOBWATCH_CONFIG_DIR, else the platform's config folder."""
+    moved = env.get(CONFIG_DIR_ENV)
+    if moved:
+        return Path(moved).expanduser()
+    import platformdirs
+
+    return platformdirs.user_config_path("jobwatch")
+
+
+def config_path(env: Mapping[str, str] = os.environ) -> Path:
+    return config_dir(env) / "config.toml"
+
+
+def load(path: Path) -> dict[str, Any]:
+    """Read the config file; a missing file is an empty config. Never writes."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return {}
+    except OSError as exc:
+        raise UsageError(f"cannot read config file {path}: {exc.strerror}") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise UsageError(f"config file {path} is not UTF-8 text; fix or remove it") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise UsageError(
+            f"config file {path} is not valid TOML: {_toml_problem(exc)}; fix it by hand or "
+            "remove it (jobwatch never overwrites a file it cannot read)"
+        ) from None
+    _check_shape(data, path)
+    return data
+
+
+def _toml_problem(exc: tomllib.TOMLDecodeError) -> str:
+    text = str(exc)
+    match = re.search(r"\(at line (\d+), column (\d+)\)", text)
+    if match:
+        return f"line {match[1]}, column {match[2]}: {text[: match.start()].strip()}"
+    return text
+
+
+def _check_shape(data: dict[str, Any], path: Path) -> None:
+    default = data.get("default_profile")
+    if default is not None and not isinstance(default, str):
+        raise UsageError(f"config file {path}: default_profile must be a string")
+    profiles = data.get("profiles", {})
+    if not isinstance(profiles, dict):
+        raise UsageError(f"config file {path}: [profiles] must be a table")
+    for profile, providers in profiles.items():
+        if not isinstance(providers, dict):
+            raise UsageError(f"config file {path}: [profiles.{profile}] must be a table")
+        for provider, settings in providers.items():
+            where = f"[profiles.{profile}.{provider}]"
+            if not isinstance(settings, dict):
+                raise UsageError(f"config file {path}: {where} must be a table")
+            for key, value in settings.items():
+                if not isinstance(value, str):
+                    raise UsageError(f"config file {path}: {where} {key} must be a string")
+
+
+@contextlib.contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """Serialize read-modify-write cycles of concurrent jobwatch processes."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX: atomic rename still keeps the file whole
+        yield
+        return
+    with open(folder / ".config.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _ensure_private_dir(folder: Path) -> None:
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(folder, 0o700)
+
+
+def _write_atomically(path: Path, data: dict[str, Any]) -> None:
+    import tomli_w
+
+    text = tomli_w.dumps(data)
+    fd, tmp = tempfile.mkstemp(prefix=".config.", suffix=".tmp", dir=path.parent)
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def update(path: Path, profile: str, provider: str, settings: Mapping[str, str | None]) -> None:
+    """Set (or, for None values, delete) settings of one provider in one profile, atomically."""
+    _ensure_private_dir(path.parent)
+    with _locked(path.parent):
+        data = load(path)
+        providers = data.setdefault("profiles", {}).setdefault(profile, {})
+        entry = providers.setdefault(provider, {})
+        for key, value in settings.items():
+            if value is None:
+                entry.pop(key, None)
+            else:
+                entry[key] = value
+        _write_atomically(path, data)
+
+
+def remove(path: Path, profile: str, provider: str) -> bool:
+    """Delete one provider's entry from one profile. False when there was none."""
+    if not path.exists():
+        return False
+    with _locked(path.parent):
+        data = load(path)
+        providers = data.get("profiles", {}).get(profile, {})
+        if provider not in providers:
+            return False
+        del providers[provider]
+        if not providers:
+            del data["profiles"][profile]
+        _write_atomically(path, data)
+    return True
+
+
+def mask(key: str) -> str:
+    """A key as `auth list` shows it: a short prefix like `fc-`, an ellipsis, the last four."""
+    prefix_match = re.match(r"^[A-Za-z]{1,4}[-_]", key)
+    prefix = prefix_match.group(0) if prefix_match else ""
+    if len(key) - len(prefix) < 12:
+        return f"{prefix}…"
+    return f"{prefix}…{key[-4:]}"
+
+
+@dataclass(frozen=True)
+class ProviderSettings:
+    """What one provider needs to be called, after the lookup order has been applied."""
+
+    api_key: str | None
+    api_key_source: str | None
+    base_url: str | None
+    region: str | None
+    cluster_id: str | None
+    profile: str
+
+
+def pick_profile(cli_profile: str | None, data: Mapping[str, Any], env: Mapping[str, str]) -> str:
+    """--profile, then $JOBWATCH_PROFILE, then the file's default_profile, then `default`."""
+    return (
+        cli_profile
+        or env.get(PROFILE_ENV)
+        or str(data.get("default_profile") or "")
+        or DEFAULT_PROFILE
+    )
+
+
+def resolve(
+    provider: str,
+    *,
+    key_env_vars: tuple[str, ...],
+    base_url_env_vars: tuple[str, ...] = (),
+    cli_api_key: str | None = None,
+    cli_base_url: str | None = None,
+    cli_region: str | None = None,
+    cli_cluster_id: str | None = None,
+    cli_profile: str | None = None,
+    data: Mapping[str, Any],
+    env: Mapping[str, str] = os.environ,
+) -> ProviderSettings:
+    """Apply PRODUCT.md section 5's lookup order for one provider.
+
+    Key: --api-key; JOBWATCH_<PROVIDER>_API_KEY; the provider's own variables; the profile.
+    Base URL: --base-url; JOBWATCH_<PROVIDER>_BASE_URL; the provider's own variables; the profile.
+    """
+    profile = pick_profile(cli_profile, data, env)
+    profiles = data.get("profiles", {})
+    if cli_profile and cli_profile != DEFAULT_PROFILE and profile not in profiles and data:
+        known = ", ".join(sorted(profiles)) or "none"
+        raise UsageError(f"no profile {profile!r} in the config file (profiles: {known})")
+    stored: Mapping[str, str] = profiles.get(profile, {}).get(provider, {})
+    upper = provider.upper()
+
+    api_key, source = None, None
+    if cli_api_key:
+        api_key, source = cli_api_key, "--api-key"
+    else:
+        for var in (f"JOBWATCH_{upper}_API_KEY", *key_env_vars):
+            if env.get(var):
+                api_key, source = env[var], f"${var}"
+                break
+        else:
+            if stored.get("api_key"):
+                api_key, source = stored["api_key"], f"profile {profile!r}"
+
+    base_url = cli_base_url
+    if not base_url:
+        for var in (f"JOBWATCH_{upper}_BASE_URL", *base_url_env_vars):
+            if env.get(var):
+                base_url = env[var]
+                break
+        else:
+            base_url = stored.get("base_url")
+
+    return ProviderSettings(
+        api_key=api_key,
+        api_key_source=source,
+        base_url=base_url.rstrip("/") if base_url else None,
+        region=cli_region or stored.get("region"),
+        cluster_id=cli_cluster_id or stored.get("cluster_id"),
+        profile=profile,
+    )
+
+
+def missing_key_error(
+    provider: str, key_env_vars: tuple[str, ...], profile: str
+) -> CredentialsError:
+    """The exit-4 error naming all three ways to give a key."""
+    env_vars = " or ".join(f"${v}" for v in (f"JOBWATCH_{provider.upper()}_API_KEY", *key_env_vars))
+    return CredentialsError(
+        f"no API key for {provider}: run `jobwatch auth set {provider}`"
+        + (f" --profile {profile}" if profile != DEFAULT_PROFILE else "")
+        + f", set {env_vars}, or pass --api-key"
+    )

@@ -1,0 +1,99 @@
+"""The contract between layers: job states and normalized job statuses (no I/O)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class JobState(StrEnum):
+    """A provider status word, folded into one of five states (plus our own `unknown`)."""
+
+    PENDING = "pending"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    # Not a provider state: jobwatch could not learn the state (not found, errors past
+    # --max-retries, bad credentials). Terminal for the watcher, never a job failure.
+    UNKNOWN = "unknown"
+
+    @property
+    def is_terminal(self) -> bool:
+        return self in _TERMINAL
+
+
+_TERMINAL = frozenset({JobState.SUCCEEDED, JobState.FAILED, JobState.CANCELLED, JobState.UNKNOWN})
+
+
+def utc_now_iso() -> str:
+    """The current time as an ISO 8601 UTC string ending in Z, to the millisecond."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+class Item(BaseModel):
+    """One part of a job: a Zilliz/Milvus file."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    state: JobState
+    status: str
+    progress: float | None = None
+    message: str | None = None
+
+
+class JobStatus(BaseModel):
+    """What one poll learned about one job, normalized across providers."""
+
+    model_config = ConfigDict(frozen=True)
+
+    provider: str
+    id: str
+    state: JobState
+    status: str
+    progress: float | None = None
+    completed: int | None = None
+    total: int | None = None
+    unit: str | None = None
+    eta_seconds: float | None = None
+    message: str | None = None
+    items: list[Item] = Field(default_factory=list)
+    checked_at: str = Field(default_factory=utc_now_iso)
+    extra: dict[str, Any] = Field(default_factory=dict)
+    # Coze documents carry the dataset they belong to (PRODUCT.md section 4).
+    dataset_id: str | None = None
+    # The exit code of the watcher error behind an `unknown` state (3 or 4); not printed.
+    error_exit_code: int | None = Field(default=None, exclude=True)
+
+    def to_json(self) -> dict[str, Any]:
+        """The JOB object of PRODUCT.md section 4."""
+        data = self.model_dump(mode="json")
+        if data["dataset_id"] is None:
+            del data["dataset_id"]
+        return data
+
+    def same_progress(self, other: JobStatus | None) -> bool:
+        """True when `other` says the same thing (ignoring when it was checked)."""
+        if other is None:
+            return False
+        return self.model_dump(exclude={"checked_at", "eta_seconds"}) == other.model_dump(
+            exclude={"checked_at", "eta_seconds"}
+        )
+
+
+def percent_to_fraction(value: float | int | None) -> float | None:
+    """A provider's 0..100 percent as 0..1, clamped; None stays None."""
+    if value is None:
+        return None
+    return max(0.0, min(1.0, float(value) / 100.0))
+
+
+def ratio(completed: int | None, total: int | None) -> float | None:
+    """completed/total as 0..1, or None when the total is unknown or zero."""
+    if completed is None or not total:
+        return None
+    return max(0.0, min(1.0, completed / total))

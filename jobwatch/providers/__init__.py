@@ -1,0 +1,15 @@
+"""The provider adapters; adding one means a module and a line here."""
+
+from __future__ import annotations
+
+from jobwatch.providers.base import Provider
+from jobwatch.providers.brightdata import BrightData
+from jobwatch.providers.coze import Coze
+from jobwatch.providers.firecrawl import Firecrawl
+from jobwatch.providers.zilliz import Zilliz
+
+PROVIDERS: dict[str, type[Provider]] = {
+    cls.name: cls for cls in (BrightData, Zilliz, Coze, Firecrawl)
+}
+
+__all__ = ["PROVIDERS", "BrightData", "Coze", "Firecrawl", "Provider", "Zilliz"]

@@ -1,0 +1,86 @@
+"""What every provider adapter offers the poller."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from typing import ClassVar
+
+import httpx
+
+from jobwatch.config import ProviderSettings, missing_key_error
+from jobwatch.errors import JobwatchError, UsageError
+from jobwatch.models import JobState, JobStatus
+
+# A parse result per job: its status, or the error that stands for it (e.g. one Coze document
+# missing from an otherwise good answer).
+JobStatusOrError = JobStatus | JobwatchError
+
+
+class Provider(ABC):
+    """One provider's API: the only place that knows its URL, body, fields and status words.
+
+    An instance is bound to settings (key, base URL) and to any context its jobs share
+    (a Zilliz cluster, a Coze dataset, a Firecrawl crawl), so one instance = one group of jobs.
+    """
+
+    name: ClassVar[str]
+    key_env_vars: ClassVar[tuple[str, ...]]
+    base_url_env_vars: ClassVar[tuple[str, ...]] = ()
+    default_interval: ClassVar[float]
+    # Client-side cap on requests per second to one host; None = no cap of our own.
+    max_requests_per_second: ClassVar[float | None] = None
+    states: ClassVar[Mapping[str, JobState]]
+
+    def __init__(self, settings: ProviderSettings) -> None:
+        self.settings = settings
+        self.base_url = settings.base_url or self.default_base_url(settings.region)
+        if not self.base_url.startswith(("http://", "https://")):
+            raise UsageError(
+                f"base URL {self.base_url!r} must start with http:// or https:// "
+                "(for example http://127.0.0.1:8787)"
+            )
+        if self.needs_key and not settings.api_key:
+            raise missing_key_error(self.name, self.key_env_vars, settings.profile)
+
+    @classmethod
+    def default_base_url(cls, region: str | None) -> str:
+        """The public endpoint's scheme and host."""
+        raise NotImplementedError
+
+    @property
+    def needs_key(self) -> bool:
+        return True
+
+    @property
+    def label(self) -> str:
+        """What distinguishes this group of jobs in messages (e.g. `zilliz cluster in01-…`)."""
+        return self.name
+
+    def auth_headers(self) -> dict[str, str]:
+        key = self.settings.api_key
+        return {"Authorization": f"Bearer {key}"} if key else {}
+
+    def batches(self, job_ids: Sequence[str]) -> list[list[str]]:
+        """How job ids are grouped into requests: one request per job unless overridden."""
+        return [[job_id] for job_id in job_ids]
+
+    @abstractmethod
+    def build_request(self, client: httpx.AsyncClient, job_ids: Sequence[str]) -> httpx.Request:
+        """The request that reads these jobs' states."""
+
+    @abstractmethod
+    def parse(self, response: httpx.Response, job_ids: Sequence[str]) -> list[JobStatusOrError]:
+        """The jobs' statuses from the response, in the order of `job_ids`.
+
+        Raises a JobwatchError when the whole response is an error.
+        """
+
+    @classmethod
+    def map_state(cls, word: str) -> JobState:
+        """The state for a status word; unknown words count as running (PRODUCT.md section 2)."""
+        return cls.states.get(word, JobState.RUNNING)
+
+    @classmethod
+    def knows(cls, word: str) -> bool:
+        return word in cls.states

@@ -1,0 +1,1 @@
+"""Everything jobwatch draws: it reads models and poll events, never HTTP."""

@@ -1,0 +1,90 @@
+"""GitHub Actions: `::error` workflow commands, the step summary table, and step outputs."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from typing import TextIO
+
+from jobwatch import exitcodes
+from jobwatch.models import JobState, JobStatus
+from jobwatch.render.text import amount, job_name, percent
+
+RUN_STATES = {
+    exitcodes.SUCCESS: "succeeded",
+    exitcodes.JOB_FAILED: "failed",
+    exitcodes.USAGE: "usage_error",
+    exitcodes.UNKNOWN: "unknown",
+    exitcodes.CREDENTIALS: "credentials_error",
+    exitcodes.TIMEOUT: "timed_out",
+    exitcodes.INTERRUPTED: "interrupted",
+}
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def is_github_actions(env: Mapping[str, str]) -> bool:
+    return env.get("GITHUB_ACTIONS") == "true"
+
+
+def report(
+    jobs: Sequence[JobStatus], exit_code: int, env: Mapping[str, str], commands: TextIO
+) -> None:
+    """Everything GitHub Actions gets at the end of a run."""
+    for job in jobs:
+        if job.state in (JobState.FAILED, JobState.CANCELLED):
+            title = _escape_property(f"jobwatch: {job_name(job)} {job.state.value}")
+            detail = _escape_data(job.message or f"status {job.status}")
+            commands.write(f"::error title={title}::{detail}\n")
+    commands.flush()
+    summary_path = env.get("GITHUB_STEP_SUMMARY")
+    if summary_path:
+        with open(summary_path, "a", encoding="utf-8") as out:
+            out.write(step_summary(jobs, exit_code))
+    output_path = env.get("GITHUB_OUTPUT")
+    if output_path:
+        with open(output_path, "a", encoding="utf-8") as out:
+            out.write(f"state={RUN_STATES.get(exit_code, 'unknown')}\nexit_code={exit_code}\n")
+
+
+def step_summary(jobs: Sequence[JobStatus], exit_code: int) -> str:
+    """A Markdown table of the jobs."""
+
+    def cell(text: str) -> str:
+        return text.replace("|", "\\|").replace("\n", " ")
+
+    lines = [
+        f"### jobwatch: {RUN_STATES.get(exit_code, 'unknown')} (exit code {exit_code})",
+        "",
+        "| provider | job | state | status | progress | message |",
+        "|---|---|---|---|---|---|",
+    ]
+    for job in jobs:
+        ident = f"{job.dataset_id}/{job.id}" if job.dataset_id else job.id
+        progress = " ".join(p for p in (amount(job), percent(job.progress)) if p and p != "-")
+        lines.append(
+            "| "
+            + " | ".join(
+                cell(text)
+                for text in (
+                    job.provider,
+                    f"`{ident}`",
+                    job.state.value,
+                    job.status,
+                    progress,
+                    job.message or "",
+                )
+            )
+            + " |"
+        )
+    return "\n".join(lines) + "\n\n"
+
+
+def environment() -> Mapping[str, str]:
+    return os.environ

@@ -1,0 +1,64 @@
+"""JSON for one-off checks and NDJSON events for watches (PRODUCT.md section 4), on stdout."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any, TextIO
+
+from jobwatch.models import JobStatus
+from jobwatch.poll import Event, RetryEvent, StatusEvent
+
+
+def dumps(document: dict[str, Any]) -> str:
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+
+
+def print_document(out: TextIO, jobs: Sequence[JobStatus], exit_code: int) -> None:
+    """The one-off document: {"jobs": [JOB, ...], "exit_code": N}."""
+    out.write(
+        json.dumps(
+            {"jobs": [job.to_json() for job in jobs], "exit_code": exit_code},
+            ensure_ascii=False,
+            indent=2,
+        )
+        + "\n"
+    )
+    out.flush()
+
+
+class NdjsonReporter:
+    """One JSON object per line: `status` and `retry` events, then one `summary`."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+
+    def _write(self, document: dict[str, Any]) -> None:
+        self.out.write(dumps(document) + "\n")
+        self.out.flush()
+
+    def start(self, jobs: Sequence[JobStatus]) -> None:
+        pass
+
+    def on_event(self, event: Event) -> None:
+        if isinstance(event, StatusEvent):
+            self._write({"event": "status", "job": event.job.to_json()})
+        elif isinstance(event, RetryEvent):
+            self._write(
+                {
+                    "event": "retry",
+                    "provider": event.provider,
+                    "job_id": event.job_id,
+                    "attempt": event.attempt,
+                    "delay": round(event.delay, 3),
+                    "reason": event.reason,
+                }
+            )
+
+    def tick(self) -> None:
+        pass
+
+    def finish(self, jobs: Sequence[JobStatus], exit_code: int, interrupted: bool) -> None:
+        self._write(
+            {"event": "summary", "jobs": [job.to_json() for job in jobs], "exit_code": exit_code}
+        )

@@ -1,0 +1,50 @@
+"""The answer of a one-off check: a Rich table on a terminal, plain lines otherwise."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from jobwatch.models import JobStatus
+from jobwatch.render.text import STATE_STYLES, amount, job_line, percent
+
+
+def print_table(console: Console, jobs: Sequence[JobStatus]) -> None:
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    for column in ("provider", "job", "state", "status", "progress", "", "message"):
+        table.add_column(column, overflow="fold")
+    for job in jobs:
+        ident = f"{job.dataset_id}/{job.id}" if job.dataset_id else job.id
+        table.add_row(
+            job.provider,
+            ident,
+            Text(job.state.value, style=STATE_STYLES[job.state]),
+            job.status,
+            amount(job),
+            percent(job.progress) if job.progress is not None else "",
+            job.message or "",
+        )
+        for item in job.items:
+            table.add_row(
+                "",
+                f"  └ {item.name}",
+                Text(item.state.value, style=STATE_STYLES[item.state]),
+                item.status,
+                "",
+                percent(item.progress) if item.progress is not None else "",
+                item.message or "",
+            )
+    console.print(table)
+
+
+def print_lines(console: Console, jobs: Sequence[JobStatus]) -> None:
+    for job in jobs:
+        console.print(job_line(job), style=STATE_STYLES[job.state], highlight=False, soft_wrap=True)
+        for item in job.items:
+            line = f"  {item.name} {item.state.value} ({item.status}) {percent(item.progress)}"
+            if item.message:
+                line += f" - {item.message}"
+            console.print(line, highlight=False, soft_wrap=True)

@@ -1,0 +1,92 @@
+"""Plain progress lines for CI logs: a line per change, throttled, with heartbeats; never a
+carriage return or a cursor move."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from rich.console import Console
+
+from jobwatch.models import JobState, JobStatus
+from jobwatch.poll import Event, RetryEvent, StatusEvent, WarningEvent
+from jobwatch.render.text import STATE_STYLES, duration, job_line, job_name
+
+PROGRESS_EVERY = 10.0
+HEARTBEAT_EVERY = 60.0
+
+
+@dataclass
+class _Seen:
+    state: JobState
+    status: str
+    printed_at: float
+    held: JobStatus | None = None  # a progress change not printed yet (throttled)
+
+
+class PlainReporter:
+    """Writes progress lines to a console that must not be redrawn."""
+
+    def __init__(self, console: Console, clock: Callable[[], float]) -> None:
+        self.console = console
+        self.clock = clock
+        self.started = clock()
+        self.last_output = self.started
+        self.seen: dict[tuple[str, str | None, str], _Seen] = {}
+        self.latest: dict[tuple[str, str | None, str], JobStatus] = {}
+
+    def _print(self, text: str, style: str | None = None) -> None:
+        stamp = duration(self.clock() - self.started)
+        self.console.print(
+            f"[{stamp:>6}] {text}", style=style, highlight=False, soft_wrap=True, markup=False
+        )
+        self.last_output = self.clock()
+
+    def start(self, jobs: Sequence[JobStatus]) -> None:
+        names = ", ".join(job_name(job) for job in jobs[:5])
+        more = f" and {len(jobs) - 5} more" if len(jobs) > 5 else ""
+        self._print(f"watching {len(jobs)} job{'s' if len(jobs) != 1 else ''}: {names}{more}")
+
+    def on_event(self, event: Event) -> None:
+        now = self.clock()
+        if isinstance(event, StatusEvent):
+            job = event.job
+            key = (job.provider, job.dataset_id, job.id)
+            self.latest[key] = job
+            seen = self.seen.get(key)
+            if (
+                seen is None
+                or seen.state != job.state
+                or seen.status != job.status
+                or now - seen.printed_at >= PROGRESS_EVERY
+            ):
+                self._print(job_line(job), STATE_STYLES[job.state])
+                self.seen[key] = _Seen(job.state, job.status, now)
+            else:
+                seen.held = job
+        elif isinstance(event, RetryEvent):
+            self._print(
+                f"retry {event.provider} {event.job_id}: attempt {event.attempt} in "
+                f"{event.delay:.1f}s: {event.reason}",
+                "yellow",
+            )
+        elif isinstance(event, WarningEvent):
+            self._print(f"warning: {event.text}", "yellow")
+
+    def tick(self) -> None:
+        now = self.clock()
+        for seen in self.seen.values():
+            if seen.held is not None and now - seen.printed_at >= PROGRESS_EVERY:
+                self._print(job_line(seen.held), STATE_STYLES[seen.held.state])
+                seen.printed_at, seen.held = now, None
+        if now - self.last_output >= HEARTBEAT_EVERY:
+            active = [job for job in self.latest.values() if not job.state.is_terminal]
+            self._print(
+                f"still watching: {len(active)} active, elapsed {duration(now - self.started)}"
+            )
+
+    def finish(self, jobs: Sequence[JobStatus], exit_code: int, interrupted: bool) -> None:
+        elapsed = duration(self.clock() - self.started)
+        for job in jobs:
+            self._print(f"summary: {job_line(job)}", STATE_STYLES[job.state])
+        self._print(f"done in {elapsed}: exit code {exit_code}")

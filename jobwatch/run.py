@@ -1,0 +1,267 @@
+"""Runs a check or a watch: builds the client and poller, feeds events to the reporters,
+prints the result, and returns the exit code. The CLI's only way into the machinery."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Protocol, TextIO
+
+import httpx
+from rich.console import Console
+
+from jobwatch import exitcodes
+from jobwatch.http import make_client
+from jobwatch.models import JobState, JobStatus
+from jobwatch.poll import Event, JobGroup, Poller, PollSettings, RetryEvent, WarningEvent
+from jobwatch.render import github, jsonout, oneoff
+from jobwatch.render.live import LiveReporter
+from jobwatch.render.plain import PlainReporter
+from jobwatch.render.text import job_name
+
+CI_DEFAULT_TIMEOUT = 6 * 3600.0
+TICK_SECONDS = 1.0
+
+
+class ProgressMode(StrEnum):
+    AUTO = "auto"
+    LIVE = "live"
+    PLAIN = "plain"
+    NONE = "none"
+
+
+class ColorMode(StrEnum):
+    AUTO = "auto"
+    ALWAYS = "always"
+    NEVER = "never"
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """The options shared by every provider command and by `watch`, already validated."""
+
+    watch: bool = False
+    interval: float | None = None
+    timeout: float | None = None
+    json: bool = False
+    quiet: bool = False
+    progress: ProgressMode = ProgressMode.AUTO
+    color: ColorMode = ColorMode.AUTO
+    fail_fast: bool = False
+    max_retries: int = 5
+    request_timeout: float = 10.0
+    debug: bool = False
+    reattach_hint: str | None = None
+
+
+class Reporter(Protocol):
+    def start(self, jobs: Sequence[JobStatus]) -> None: ...
+    def on_event(self, event: Event) -> None: ...
+    def tick(self) -> None: ...
+    def finish(self, jobs: Sequence[JobStatus], exit_code: int, interrupted: bool) -> None: ...
+
+
+@dataclass
+class Streams:
+    """Where output goes, and the environment that decides how it looks. Injected by tests."""
+
+    stdout: TextIO = field(default_factory=lambda: sys.stdout)
+    stderr: TextIO = field(default_factory=lambda: sys.stderr)
+    env: Mapping[str, str] = field(default_factory=lambda: os.environ)
+    transport: httpx.AsyncBaseTransport | None = None
+
+
+def _isatty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def wants_live(options: RunOptions, streams: Streams) -> bool:
+    """Live redraws only on a real terminal; never in CI, on TERM=dumb, or when forced colour
+    made Rich think it has a terminal."""
+    if options.progress is ProgressMode.LIVE:
+        return True
+    if options.progress is not ProgressMode.AUTO:
+        return False
+    env = streams.env
+    return _isatty(streams.stderr) and not env.get("CI") and env.get("TERM") != "dumb"
+
+
+def make_console(
+    stream: TextIO, options: RunOptions, env: Mapping[str, str], *, live: bool
+) -> Console:
+    """A console whose colour follows --color, NO_COLOR and FORCE_COLOR, and which only thinks
+    it is a terminal when we mean to redraw."""
+    if options.color is ColorMode.NEVER:
+        color = False
+    elif options.color is ColorMode.ALWAYS:
+        color = True
+    elif env.get("NO_COLOR"):
+        color = False
+    elif env.get("FORCE_COLOR"):
+        color = True
+    else:
+        color = _isatty(stream) and env.get("TERM") != "dumb"
+    return Console(
+        file=stream,
+        force_terminal=live,
+        color_system="standard" if color else None,
+        no_color=not color,
+        highlight=False,
+        emoji=False,
+        soft_wrap=not live,
+        width=None if live or _isatty(stream) else 200,
+        _environ={key: value for key, value in env.items() if key not in ("FORCE_COLOR",)},
+    )
+
+
+def deadline_seconds(options: RunOptions, env: Mapping[str, str]) -> float | None:
+    if options.timeout is not None:
+        return options.timeout
+    return CI_DEFAULT_TIMEOUT if env.get("CI") else None
+
+
+def run(groups: Sequence[JobGroup], options: RunOptions, streams: Streams | None = None) -> int:
+    """Check (or watch) the jobs, print the result, and return the exit code."""
+    streams = streams or Streams()
+    clock = time.monotonic
+    budget = deadline_seconds(options, streams.env)
+    settings = PollSettings(
+        until_terminal=options.watch,
+        interval=options.interval,
+        deadline=None if budget is None else clock() + budget,
+        max_retries=options.max_retries,
+        request_timeout=options.request_timeout,
+        fail_fast=options.fail_fast,
+    )
+    reporters = _reporters(options, streams, clock)
+    box: list[Poller] = []
+    interrupted = False
+    try:
+        asyncio.run(_poll(groups, settings, reporters, streams, box, options.debug))
+    except KeyboardInterrupt:
+        interrupted = True
+    poller = box[0]
+    jobs = poller.jobs()
+    code = poller.exit_code(interrupted=interrupted)
+    for reporter in reporters:
+        reporter.finish(jobs, code, interrupted)
+    _print_result(jobs, code, options, streams, interrupted)
+    return code
+
+
+async def _poll(
+    groups: Sequence[JobGroup],
+    settings: PollSettings,
+    reporters: Sequence[Reporter],
+    streams: Streams,
+    box: list[Poller],
+    debug: bool,
+) -> None:
+    async with make_client(
+        transport=streams.transport, debug=streams.stderr if debug else None
+    ) as client:
+        poller = Poller(groups, settings, client)
+        box.append(poller)
+        for reporter in reporters:
+            reporter.start(poller.jobs())
+        ticker = asyncio.create_task(_tick(reporters))
+        try:
+            async for event in poller.events():
+                for reporter in reporters:
+                    reporter.on_event(event)
+        finally:
+            ticker.cancel()
+
+
+async def _tick(reporters: Sequence[Reporter]) -> None:
+    while True:
+        await asyncio.sleep(TICK_SECONDS)
+        for reporter in reporters:
+            reporter.tick()
+
+
+class _NoticesReporter:
+    """One-off checks: retries and warnings as plain lines on stderr."""
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+
+    def start(self, jobs: Sequence[JobStatus]) -> None:
+        pass
+
+    def on_event(self, event: Event) -> None:
+        if isinstance(event, RetryEvent):
+            self.console.print(
+                f"retrying {event.provider} {event.job_id} in {event.delay:.1f}s "
+                f"(attempt {event.attempt}): {event.reason}",
+                style="yellow",
+                markup=False,
+            )
+        elif isinstance(event, WarningEvent):
+            self.console.print(f"warning: {event.text}", style="yellow", markup=False)
+
+    def tick(self) -> None:
+        pass
+
+    def finish(self, jobs: Sequence[JobStatus], exit_code: int, interrupted: bool) -> None:
+        pass
+
+
+def _reporters(options: RunOptions, streams: Streams, clock: object) -> list[Reporter]:
+    reporters: list[Reporter] = []
+    if options.json and options.watch:
+        reporters.append(jsonout.NdjsonReporter(streams.stdout))
+    if options.quiet or options.progress is ProgressMode.NONE and options.watch:
+        return reporters
+    if not options.watch:
+        console = make_console(streams.stderr, options, streams.env, live=False)
+        reporters.append(_NoticesReporter(console))
+        return reporters
+    live = wants_live(options, streams)
+    console = make_console(streams.stderr, options, streams.env, live=live)
+    now = time.monotonic
+    reporters.append(LiveReporter(console, now) if live else PlainReporter(console, now))
+    return reporters
+
+
+def _print_result(
+    jobs: Sequence[JobStatus],
+    code: int,
+    options: RunOptions,
+    streams: Streams,
+    interrupted: bool,
+) -> None:
+    err = make_console(streams.stderr, options, streams.env, live=False)
+    for job in jobs:
+        if job.state is JobState.UNKNOWN and job.error_exit_code != exitcodes.TIMEOUT:
+            err.print(f"jobwatch: error: {job_name(job)}: {job.message}", style="red", markup=False)
+    if code == exitcodes.TIMEOUT and not interrupted:
+        err.print(
+            "jobwatch: the --timeout deadline passed before every job finished "
+            "(the jobs keep running)",
+            style="yellow",
+            markup=False,
+        )
+    if interrupted:
+        hint = f"; re-attach with: {options.reattach_hint}" if options.reattach_hint else ""
+        err.print(f"interrupted: the jobs keep running at the provider{hint}", markup=False)
+    if github.is_github_actions(streams.env):
+        github.report(jobs, code, streams.env, streams.stderr)
+    if options.watch:
+        return
+    if options.json:
+        jsonout.print_document(streams.stdout, jobs, code)
+    elif not options.quiet:
+        out = make_console(streams.stdout, options, streams.env, live=False)
+        if _isatty(streams.stdout):
+            oneoff.print_table(out, jobs)
+        else:
+            oneoff.print_lines(out, jobs)
