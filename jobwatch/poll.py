@@ -182,16 +182,28 @@ class Poller:
             interval = self._interval(unit)
             offset = interval * unit.index / count if spread else 0.0
             tasks.append(asyncio.create_task(self._run_unit(unit, offset)))
-        everything = asyncio.gather(*tasks)
-        everything.add_done_callback(lambda _: self._queue.put_nowait(None))
+        running = len(tasks)
+
+        def one_done(_: asyncio.Task[None]) -> None:
+            nonlocal running
+            running -= 1
+            if running == 0:
+                self._queue.put_nowait(None)
+
+        for task in tasks:
+            task.add_done_callback(one_done)
+        if not tasks:
+            self._queue.put_nowait(None)
         try:
             while (event := await self._queue.get()) is not None:
                 yield event
-            await everything
         finally:
             for task in tasks:
                 task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+            outcomes = await asyncio.gather(*tasks, return_exceptions=True)
+        for outcome in outcomes:
+            if isinstance(outcome, Exception):
+                raise outcome  # a bug in a unit's task: let the CLI report it
 
     def _interval(self, unit: _Unit) -> float:
         return self.settings.interval or unit.group.provider.default_interval

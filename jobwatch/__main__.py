@@ -1,0 +1,5 @@
+"""python -m jobwatch"""
+
+from jobwatch.cli import main
+
+main()

@@ -1,0 +1,197 @@
+"""Coze knowledge-base document processing progress. See specs/PROVIDERS.md section 3."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import httpx
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+from jobwatch.errors import (
+    CredentialsError,
+    JobwatchError,
+    NotFoundError,
+    RetryableError,
+    StateUnknownError,
+    UsageError,
+)
+from jobwatch.http import body_text, json_body, raise_for_status, retry_after_seconds
+from jobwatch.models import JobState, JobStatus, percent_to_fraction
+from jobwatch.providers.base import JobStatusOrError, Provider
+
+BASE_URLS = {"global": "https://api.coze.com", "cn": "https://api.coze.cn"}
+# Codes from the official table (CZ-EC) and coze-js's classification (CZ-JS).
+AUTH_CODES = frozenset({4100, 4101, 700012006})
+NOT_FOUND_CODES = frozenset({4200})
+RETRYABLE_CODES = frozenset({4009, 4013, 4020, 5000})
+# cozepy's DocumentStatus names for the integer status (CZ-PY).
+STATUS_WORDS = {0: "processing", 1: "completed", 9: "failed"}
+
+
+class DocumentProgress(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    document_id: str
+    document_name: str | None = None
+    size: int | None = None
+    type: str | None = None
+    status: int | str
+    progress: float | None = None
+    remaining_time: float | None = None
+    status_descript: str | None = None
+    update_type: int | None = None
+    update_interval: int | None = None
+
+    @field_validator("document_id", mode="before")
+    @classmethod
+    def _id_as_text(cls, value: Any) -> Any:
+        # Ids exceed 2^53: they are strings, but a number must not be rounded either.
+        return str(value) if isinstance(value, int) else value
+
+
+class CozeBody(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    code: int | str | None = None
+    msg: str | None = None
+    data: dict[str, Any] | None = None
+    detail: dict[str, Any] | None = None
+
+
+class Coze(Provider):
+    """`POST /v1/datasets/{dataset_id}/process` with every document id in one request."""
+
+    name = "coze"
+    key_env_vars = ("COZE_API_TOKEN",)
+    default_interval = 3.0
+    states = {
+        "processing": JobState.RUNNING,
+        "completed": JobState.SUCCEEDED,
+        "failed": JobState.FAILED,
+    }
+
+    def __init__(self, settings: Any, *, dataset_id: str) -> None:
+        self.dataset_id = dataset_id
+        super().__init__(settings)
+
+    @classmethod
+    def default_base_url(cls, region: str | None) -> str:
+        try:
+            return BASE_URLS[region or "global"]
+        except KeyError:
+            raise UsageError(f"unknown coze region {region!r}: use global or cn") from None
+
+    @property
+    def label(self) -> str:
+        return f"coze dataset {self.dataset_id}"
+
+    def batches(self, job_ids: Sequence[str]) -> list[list[str]]:
+        return [list(job_ids)]
+
+    def build_request(self, client: httpx.AsyncClient, job_ids: Sequence[str]) -> httpx.Request:
+        return client.build_request(
+            "POST",
+            f"{self.base_url}/v1/datasets/{self.dataset_id}/process",
+            json={"document_ids": [str(doc) for doc in job_ids]},
+            headers=self.auth_headers(),
+        )
+
+    def parse(self, response: httpx.Response, job_ids: Sequence[str]) -> list[JobStatusOrError]:
+        raw = json_body(response)
+        logid = response.headers.get("x-tt-logid")
+        if not isinstance(raw, dict):
+            raise_for_status(response, response.reason_phrase, provider=self.name)
+            raise RetryableError(f"coze: HTTP {response.status_code} answer is not JSON")
+        try:
+            body = CozeBody.model_validate(raw)
+        except ValidationError as exc:
+            raise StateUnknownError(f"coze: unexpected body: {exc.errors()[0]['msg']}") from None
+        logid = (body.detail or {}).get("logid") or logid
+        code = _as_int(body.code)
+        # Errors come as a code in the body, with HTTP 200 or a matching status (CZ-JS).
+        if code != 0:
+            if code is None:
+                # No Coze code (a gateway's JSON error page): the HTTP status says what it is.
+                raise_for_status(response, body.msg or body_text(response), provider=self.name)
+            retry_after = retry_after_seconds(response.headers.get("Retry-After"))
+            raise self._error(code, body.msg or "", logid, retry_after)
+        raise_for_status(response, body.msg or "", provider=self.name)
+        rows = (body.data or {}).get("data")
+        if not isinstance(rows, list):
+            raise StateUnknownError("coze: the answer has no data.data list")
+        by_id: dict[str, DocumentProgress] = {}
+        for row in rows:
+            try:
+                document = DocumentProgress.model_validate(row)
+            except ValidationError as exc:
+                raise StateUnknownError(
+                    f"coze: unexpected document progress: {exc.errors()[0]['msg']}"
+                ) from None
+            by_id[document.document_id] = document
+        results: list[JobStatusOrError] = []
+        for doc_id in job_ids:
+            found = by_id.get(doc_id)
+            if found is None:
+                results.append(
+                    NotFoundError(f"coze: document {doc_id} is not in dataset {self.dataset_id}")
+                )
+            else:
+                results.append(self._status(found, logid))
+        return results
+
+    def _error(
+        self, code: int | None, msg: str, logid: str | None, retry_after: float | None = None
+    ) -> JobwatchError:
+        text = f"coze: code {code}: {msg}" + (f" (logid {logid})" if logid else "")
+        if code in AUTH_CODES:
+            if code == 4100:
+                text += (
+                    "; a token from the other Coze site is rejected too: try --region cn "
+                    "or --region global"
+                )
+            return CredentialsError(text)
+        if code in NOT_FOUND_CODES:
+            return NotFoundError(text)
+        if code in RETRYABLE_CODES:
+            return RetryableError(
+                text, retry_after=retry_after, rate_limited=code in (4009, 4013, 4020)
+            )
+        return StateUnknownError(text)
+
+    def _status(self, document: DocumentProgress, logid: str | None) -> JobStatus:
+        number = _as_int(document.status)
+        word = STATUS_WORDS.get(number, str(document.status)) if number is not None else "?"
+        state = self.map_state(word)
+        running = state is JobState.RUNNING
+        extra = {
+            key: value
+            for key, value in {
+                "document_name": document.document_name,
+                "size": document.size,
+                "type": document.type,
+                "status_code": document.status,
+                "update_type": document.update_type,
+                "update_interval": document.update_interval,
+                "logid": logid,
+            }.items()
+            if value is not None
+        }
+        return JobStatus(
+            provider=self.name,
+            id=document.document_id,
+            dataset_id=self.dataset_id,
+            state=state,
+            status=word,
+            progress=percent_to_fraction(document.progress),
+            eta_seconds=document.remaining_time if running and document.remaining_time else None,
+            message=document.status_descript or None,
+            extra=extra,
+        )
+
+
+def _as_int(code: int | str | None) -> int | None:
+    try:
+        return int(code) if code is not None else None
+    except ValueError:
+        return None

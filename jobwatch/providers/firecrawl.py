@@ -1,0 +1,154 @@
+"""Firecrawl batch scrape and crawl status (v2). See specs/PROVIDERS.md section 4."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import httpx
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from jobwatch.errors import JobwatchError, RetryableError, StateUnknownError
+from jobwatch.http import error_text, expect_json_object, raise_for_status
+from jobwatch.models import JobState, JobStatus, ratio
+from jobwatch.providers.base import JobStatusOrError, Provider
+
+CLOUD_BASE_URL = "https://api.firecrawl.dev"
+_RETRY_AFTER_TEXT = re.compile(r"retry after (\d+(?:\.\d+)?)\s*s", re.IGNORECASE)
+
+
+class FirecrawlStatusBody(BaseModel):
+    """The fields of BatchScrapeStatusResponseObj / CrawlStatusResponseObj we read.
+
+    `data` (the scraped documents) and `next` are deliberately not fields: never kept, never
+    followed.
+    """
+
+    model_config = ConfigDict(extra="ignore")
+
+    success: bool | None = None
+    status: str | None = None
+    completed: int | None = None
+    total: int | None = None
+    creditsUsed: int | None = None  # noqa: N815 - the provider's name
+    expiresAt: str | None = None  # noqa: N815
+    createdAt: str | None = None  # noqa: N815
+    completedAt: str | None = None  # noqa: N815
+    duration: float | None = None
+    warning: str | None = None
+    error: str | None = None
+
+
+class Firecrawl(Provider):
+    """`GET /v2/batch/scrape/{id}`, or `GET /v2/crawl/{id}` for crawl jobs."""
+
+    name = "firecrawl"
+    key_env_vars = ("FIRECRAWL_API_KEY",)
+    base_url_env_vars = ("FIRECRAWL_API_URL",)
+    default_interval = 2.0
+    states = {
+        "scraping": JobState.RUNNING,
+        "completed": JobState.SUCCEEDED,
+        "failed": JobState.FAILED,
+        "cancelled": JobState.CANCELLED,
+    }
+
+    def __init__(self, settings: Any, *, crawl: bool = False) -> None:
+        self.crawl = crawl
+        super().__init__(settings)
+
+    @classmethod
+    def default_base_url(cls, region: str | None) -> str:
+        return CLOUD_BASE_URL
+
+    @property
+    def needs_key(self) -> bool:
+        # Self-hosted Firecrawl runs without authentication by default (FC-SH).
+        return httpx.URL(self.base_url).host == httpx.URL(CLOUD_BASE_URL).host
+
+    @property
+    def label(self) -> str:
+        return "firecrawl crawl" if self.crawl else "firecrawl batch scrape"
+
+    def build_request(self, client: httpx.AsyncClient, job_ids: Sequence[str]) -> httpx.Request:
+        (job_id,) = job_ids
+        kind = "crawl" if self.crawl else "batch/scrape"
+        return client.build_request(
+            "GET", f"{self.base_url}/v2/{kind}/{job_id}", headers=self.auth_headers()
+        )
+
+    def parse(self, response: httpx.Response, job_ids: Sequence[str]) -> list[JobStatusOrError]:
+        (job_id,) = job_ids
+        if response.status_code >= 300:
+            raise self._error(response)
+        try:
+            body = FirecrawlStatusBody.model_validate(
+                expect_json_object(response, provider=self.name)
+            )
+        except ValidationError as exc:
+            raise StateUnknownError(
+                f"firecrawl: unexpected status body: {exc.errors()[0]['msg']}"
+            ) from None
+        if body.success is False:
+            # A failed start answers HTTP 200 with success:false (FC-API-NEW): the job failed.
+            status = body.status or "failed"
+            return [self._status(job_id, body, JobState.FAILED, status, body.error or status)]
+        if body.status is None:
+            raise StateUnknownError("firecrawl: the status body has no `status` field")
+        state = self.map_state(body.status)
+        message = body.error if state in (JobState.FAILED, JobState.CANCELLED) else None
+        return [self._status(job_id, body, state, body.status, message)]
+
+    def _status(
+        self,
+        job_id: str,
+        body: FirecrawlStatusBody,
+        state: JobState,
+        status: str,
+        message: str | None,
+    ) -> JobStatus:
+        extra = {
+            key: value
+            for key, value in {
+                "kind": "crawl" if self.crawl else "batch_scrape",
+                "creditsUsed": body.creditsUsed,
+                "expiresAt": body.expiresAt,
+                "createdAt": body.createdAt,
+                "completedAt": body.completedAt,
+                "duration": body.duration,
+                "warning": body.warning,
+            }.items()
+            if value is not None
+        }
+        return JobStatus(
+            provider=self.name,
+            id=job_id,
+            state=state,
+            status=status,
+            progress=ratio(body.completed, body.total),
+            completed=body.completed,
+            total=body.total,
+            unit="pages",
+            message=message,
+            extra=extra,
+        )
+
+    def _error(self, response: httpx.Response) -> JobwatchError:
+        text = error_text(response, "error", "message")
+        if response.status_code == 402:
+            return StateUnknownError(
+                f"firecrawl: HTTP 402: payment required ({text}); check the plan and credits "
+                "of the team that owns this API key"
+            )
+        try:
+            raise_for_status(response, text, provider=self.name)
+        except RetryableError as exc:
+            if exc.retry_after is None:
+                match = _RETRY_AFTER_TEXT.search(text)
+                if match:
+                    exc.retry_after = float(match[1])
+            return exc
+        except JobwatchError as exc:
+            return exc
+        return StateUnknownError(f"firecrawl: HTTP {response.status_code}: {text}")

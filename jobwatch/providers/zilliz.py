@@ -1,0 +1,214 @@
+"""Zilliz Cloud import job progress, and self-hosted Milvus. See specs/PROVIDERS.md section 2."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import httpx
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from jobwatch.errors import (
+    CredentialsError,
+    NotFoundError,
+    RetryableError,
+    StateUnknownError,
+    UsageError,
+)
+from jobwatch.http import error_text, expect_json_object, raise_for_status
+from jobwatch.models import Item, JobState, JobStatus, percent_to_fraction, ratio
+from jobwatch.providers.base import JobStatusOrError, Provider
+
+CLOUD_BASE_URLS = {
+    "global": "https://api.cloud.zilliz.com",
+    "cn": "https://api.cloud.zilliz.com.cn",
+}
+# Error codes in HTTP 200 bodies. Auth: v1 table 80001/80002, the page's example 21119,
+# Milvus 1800/1400/1401 (ZD-EC1, ZD-MDX, MV-ERR). 1807: Milvus rate limiter (retry).
+AUTH_CODES = frozenset({80001, 80002, 21119, 1800, 1400, 1401})
+RETRYABLE_CODES = frozenset({1807})
+NOT_FOUND_CODES = frozenset({2100, 2101})
+AUTH_WORDS = ("token is illegal", "token is invalid", "apikey is illegal", "authenticat")
+
+
+class ImportFile(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    fileName: str = ""  # noqa: N815 - the provider's names
+    fileSize: int | None = None  # noqa: N815
+    state: str = ""
+    progress: float | None = None
+    reason: str | None = None
+    importedRows: int | None = None  # noqa: N815
+    totalRows: int | None = None  # noqa: N815
+
+
+class ImportJob(ImportFile):
+    """`data` of getProgress (Zilliz Cloud) and of describe (Milvus): same shape."""
+
+    jobId: str | int | None = None  # noqa: N815
+    collectionName: str | None = None  # noqa: N815
+    completeTime: str | None = None  # noqa: N815
+    details: list[ImportFile] = []
+
+
+class ImportProgressBody(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    code: int | str | None = None
+    message: str | None = None
+    data: ImportJob | None = None
+
+
+class Zilliz(Provider):
+    """`POST /v2/vectordb/jobs/import/getProgress` (Zilliz Cloud, needs a cluster id), or
+    `POST /v2/vectordb/jobs/import/describe` on a self-hosted Milvus base URL."""
+
+    name = "zilliz"
+    key_env_vars = ("ZILLIZ_API_KEY",)
+    default_interval = 5.0
+    # Control-plane endpoints allow 20 requests/s per user per endpoint (ZD-PAGE).
+    max_requests_per_second = 20.0
+    states = {
+        "Pending": JobState.PENDING,
+        "Importing": JobState.RUNNING,
+        "Completed": JobState.SUCCEEDED,
+        "Failed": JobState.FAILED,
+        # Two-phase import with auto-commit off: paused until someone calls /commit (MV-DC).
+        "Uncommitted": JobState.RUNNING,
+        "Committing": JobState.RUNNING,
+        # Per-file (task) states use another enum (MV-DC).
+        "InProgress": JobState.RUNNING,
+        "PreImporting": JobState.RUNNING,
+        "Sorting": JobState.RUNNING,
+        "IndexBuilding": JobState.RUNNING,
+    }
+
+    def __init__(self, settings: Any) -> None:
+        super().__init__(settings)
+        self.cluster_id = settings.cluster_id
+        self.is_cloud = httpx.URL(self.base_url).host in {
+            httpx.URL(url).host for url in CLOUD_BASE_URLS.values()
+        }
+        # Milvus needs no cluster id; anything else with a cluster id speaks getProgress.
+        self.is_milvus = not self.is_cloud and not self.cluster_id
+        if not self.is_milvus and not self.cluster_id:
+            raise UsageError(
+                "zilliz needs a cluster id: pass --cluster-id in01-…, or store one with "
+                "`jobwatch auth set zilliz --cluster-id in01-…`"
+            )
+
+    @classmethod
+    def default_base_url(cls, region: str | None) -> str:
+        try:
+            return CLOUD_BASE_URLS[region or "global"]
+        except KeyError:
+            raise UsageError(f"unknown zilliz region {region!r}: use global or cn") from None
+
+    @property
+    def needs_key(self) -> bool:
+        # A Milvus server with authorization disabled takes no token (MV-DOC).
+        return httpx.URL(self.base_url).host in {
+            httpx.URL(url).host for url in CLOUD_BASE_URLS.values()
+        }
+
+    @property
+    def label(self) -> str:
+        return "milvus" if self.is_milvus else f"zilliz cluster {self.cluster_id}"
+
+    def build_request(self, client: httpx.AsyncClient, job_ids: Sequence[str]) -> httpx.Request:
+        (job_id,) = job_ids
+        # Always a string: old examples sent a number > 2^53 (ZD-MD); Milvus rejects numbers.
+        body: dict[str, str] = {"jobId": str(job_id)}
+        if self.is_milvus:
+            path = "/v2/vectordb/jobs/import/describe"
+        else:
+            path = "/v2/vectordb/jobs/import/getProgress"
+            body["clusterId"] = str(self.cluster_id)
+        return client.build_request(
+            "POST", f"{self.base_url}{path}", json=body, headers=self.auth_headers()
+        )
+
+    def parse(self, response: httpx.Response, job_ids: Sequence[str]) -> list[JobStatusOrError]:
+        (job_id,) = job_ids
+        raise_for_status(response, error_text(response, "message"), provider=self.name)
+        try:
+            body = ImportProgressBody.model_validate(
+                expect_json_object(response, provider=self.name)
+            )
+        except ValidationError as exc:
+            raise StateUnknownError(
+                f"zilliz: unexpected progress body: {exc.errors()[0]['msg']}"
+            ) from None
+        code = _as_int(body.code)
+        # Success is code 0 (int or "0"; Milvus 2.3 said 200). A `code: 0` with a message and
+        # no data (or data without a state) is an error too (ZD-MDX).
+        if code not in (0, 200) or body.data is None or not body.data.state:
+            raise self._error(code, body.message or "no import job state in the answer")
+        return [self._status(job_id, body.data)]
+
+    def _error(self, code: int | None, message: str) -> StateUnknownError | CredentialsError:
+        text = f"{self.name}: code {code}: {message}"
+        if code in AUTH_CODES or any(word in message.lower() for word in AUTH_WORDS):
+            return CredentialsError(text)
+        if code in RETRYABLE_CODES:
+            return RetryableError(text, rate_limited=True)
+        if code in NOT_FOUND_CODES:
+            return NotFoundError(text)
+        return StateUnknownError(text)
+
+    def _status(self, job_id: str, job: ImportJob) -> JobStatus:
+        state = self.map_state(job.state)
+        message = job.reason or None
+        if job.state == "Uncommitted":
+            message = "waiting for a commit: the import was created with auto-commit off"
+        elif job.state == "Committing":
+            message = "committing"
+        items = [
+            Item(
+                name=part.fileName,
+                state=self.map_state(part.state),
+                status=part.state,
+                progress=percent_to_fraction(part.progress),
+                message=part.reason or None,
+            )
+            for part in job.details
+        ]
+        extra = {
+            key: value
+            for key, value in {
+                "collectionName": job.collectionName,
+                "fileName": job.fileName or None,
+                "fileSize": job.fileSize,
+                "totalRows": job.totalRows,
+                "importedRows": job.importedRows,
+                "completeTime": job.completeTime or None,
+                "api": "milvus" if self.is_milvus else "zilliz",
+            }.items()
+            if value is not None
+        }
+        has_rows = job.importedRows is not None and bool(job.totalRows)
+        return JobStatus(
+            provider=self.name,
+            id=job_id,
+            state=state,
+            status=job.state,
+            progress=percent_to_fraction(job.progress)
+            if job.progress is not None
+            else ratio(job.importedRows, job.totalRows),
+            completed=job.importedRows if has_rows else None,
+            total=job.totalRows if has_rows else None,
+            unit="rows" if has_rows else None,
+            message=message,
+            items=items,
+            extra=extra,
+        )
+
+
+def _as_int(code: int | str | None) -> int | None:
+    if code is None:
+        return None
+    try:
+        return int(code)
+    except ValueError:
+        return None
