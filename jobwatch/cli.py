@@ -52,7 +52,6 @@ class Color(StrEnum):
 
 app = typer.Typer(
     name="jobwatch",
-    help="Check and watch asynchronous jobs at Bright Data, Zilliz/Milvus, Coze and Firecrawl.",
     no_args_is_help=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
@@ -160,10 +159,26 @@ ColorOpt = Annotated[
 FailFast = Annotated[
     bool, typer.Option("--fail-fast", help="With several jobs: stop at the first failed job.")
 ]
+
+
+def _complete_profiles(incomplete: str) -> list[str]:
+    """Profile names from the config file, for shell completion."""
+    from jobwatch import config
+
+    try:
+        profiles = config.load(config.config_path()).get("profiles", {})
+    except JobwatchError:
+        return []
+    return [name for name in sorted(profiles) if name.startswith(incomplete)]
+
+
 Profile = Annotated[
     str | None,
     typer.Option(
-        "--profile", help="Credential profile (default: $JOBWATCH_PROFILE, else default)."
+        "--profile",
+        metavar="NAME",
+        autocompletion=_complete_profiles,
+        help="Credential profile (default: $JOBWATCH_PROFILE, else default).",
     ),
 ]
 ApiKey = Annotated[
@@ -289,10 +304,11 @@ class ProviderFactory:
         return cls(settings, **context)
 
 
-def _execute(groups: list[JobGroup], options: RunOptions) -> None:
-    from jobwatch.run import run
+def _execute(ctx: typer.Context, groups: list[JobGroup], options: RunOptions) -> None:
+    """Run the check or watch; tests inject output streams and an HTTP transport as ctx.obj."""
+    from jobwatch.run import Streams, run
 
-    code = run(groups, options)
+    code = run(groups, options, ctx.obj if isinstance(ctx.obj, Streams) else None)
     if code:
         raise typer.Exit(code)
 
@@ -313,6 +329,7 @@ EXAMPLES = "\n\n\b\nExamples:\n"
 )
 @reports_errors
 def brightdata(
+    ctx: typer.Context,
     snapshot_ids: Annotated[list[str], typer.Argument(metavar="SNAPSHOT_ID")],
     watch: Watch = False,
     interval: Interval = None,
@@ -336,7 +353,7 @@ def brightdata(
         **_shared(locals()), reattach_hint=_hint("brightdata " + " ".join(snapshot_ids))
     )
     factory = ProviderFactory(profile=profile, api_key=api_key, base_url=base_url, region=None)
-    _execute([JobGroup(factory.make("brightdata"), snapshot_ids)], options)
+    _execute(ctx, [JobGroup(factory.make("brightdata"), snapshot_ids)], options)
 
 
 @app.command(
@@ -346,6 +363,7 @@ def brightdata(
 )
 @reports_errors
 def zilliz(
+    ctx: typer.Context,
     job_ids: Annotated[list[str], typer.Argument(metavar="JOB_ID")],
     cluster_id: Annotated[
         str | None,
@@ -381,7 +399,7 @@ def zilliz(
     options = _run_options(
         **_shared(locals()), reattach_hint=_hint(f"zilliz {' '.join(job_ids)}{where}")
     )
-    _execute([JobGroup(provider, job_ids)], options)
+    _execute(ctx, [JobGroup(provider, job_ids)], options)
 
 
 @app.command(
@@ -391,6 +409,7 @@ def zilliz(
 )
 @reports_errors
 def coze(
+    ctx: typer.Context,
     dataset_id: Annotated[str, typer.Argument(metavar="DATASET_ID")],
     document_ids: Annotated[list[str], typer.Argument(metavar="DOCUMENT_ID")],
     watch: Watch = False,
@@ -417,7 +436,7 @@ def coze(
     options = _run_options(
         **_shared(locals()), reattach_hint=_hint(f"coze {dataset_id} {' '.join(document_ids)}")
     )
-    _execute([JobGroup(provider, document_ids)], options)
+    _execute(ctx, [JobGroup(provider, document_ids)], options)
 
 
 @app.command(
@@ -427,6 +446,7 @@ def coze(
 )
 @reports_errors
 def firecrawl(
+    ctx: typer.Context,
     job_ids: Annotated[list[str], typer.Argument(metavar="JOB_ID")],
     crawl: Annotated[
         bool, typer.Option("--crawl", help="Crawl jobs (/v2/crawl/{id}) instead of batch scrapes.")
@@ -455,7 +475,7 @@ def firecrawl(
     options = _run_options(
         **_shared(locals()), reattach_hint=_hint(f"firecrawl {' '.join(job_ids)}{kind}")
     )
-    _execute([JobGroup(provider, job_ids)], options)
+    _execute(ctx, [JobGroup(provider, job_ids)], options)
 
 
 @app.command(
@@ -465,6 +485,7 @@ def firecrawl(
 )
 @reports_errors
 def watch(
+    ctx: typer.Context,
     refs: Annotated[
         list[str] | None,
         typer.Argument(
@@ -518,7 +539,7 @@ def watch(
     options = _run_options(
         **_shared({**locals(), "watch": True}), reattach_hint=f"jobwatch watch {words}"
     )
-    _execute(groups, options)
+    _execute(ctx, groups, options)
 
 
 # -- auth -------------------------------------------------------------------------------------
@@ -728,5 +749,5 @@ def _shared(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def main() -> None:
-    """The console script."""
-    app()
+    """The console script (also `python -m jobwatch`, which says `jobwatch` in its help too)."""
+    app(prog_name="jobwatch")

@@ -134,6 +134,7 @@ class Poller:
         self._warned: set[tuple[str, str]] = set()
         self._queue: asyncio.Queue[Event | None] = asyncio.Queue()
         self._stopped = False
+        self._in_flight = asyncio.Semaphore(settings.max_in_flight)
         gates: dict[tuple[str, str], HostGate] = {}
         for index, group in enumerate(groups):
             provider = group.provider
@@ -197,6 +198,13 @@ class Poller:
         try:
             while (event := await self._queue.get()) is not None:
                 yield event
+                if self._stopped:
+                    # --fail-fast: end now, not when the other jobs' sleeps or backoffs are
+                    # over; what is already queued is still reported.
+                    while not self._queue.empty():
+                        if (queued := self._queue.get_nowait()) is not None:
+                            yield queued
+                    break
         finally:
             for task in tasks:
                 task.cancel()
@@ -230,12 +238,14 @@ class Poller:
         while unit.job_ids and not self._stopped:
             if not await self._wait(unit.gate.reserve(self.clock()) - self.clock()):
                 return
-            time_left = min(self.settings.request_timeout, self._time_left())
-            if time_left <= 0:
-                return
             try:
-                request = provider.build_request(self.client, unit.job_ids)
-                response = await send(self.client, request, time_left)
+                async with self._in_flight:
+                    # A request gets at most the time left before the deadline.
+                    time_left = min(self.settings.request_timeout, self._time_left())
+                    if time_left <= 0:
+                        return
+                    request = provider.build_request(self.client, unit.job_ids)
+                    response = await send(self.client, request, time_left)
                 results = provider.parse(response, unit.job_ids)
             except RetryableError as exc:
                 delay = self._after_failure(unit, exc)

@@ -15,7 +15,7 @@ from rich.text import Text
 from jobwatch.models import JobState, JobStatus
 from jobwatch.poll import Event, RetryEvent, StatusEvent, WarningEvent
 from jobwatch.render.eta import EtaEstimator
-from jobwatch.render.text import STATE_STYLES, amount, duration, percent, short_id
+from jobwatch.render.text import STATE_STYLES, amount, duration, outcome_line, percent, short_id
 
 REFRESH_PER_SECOND = 4
 RECENT_SECONDS = 30.0
@@ -64,6 +64,9 @@ class LiveView:
         table = Table.grid(padding=(0, 1))
         for justify in ("left", "left", "left", "left", "right", "right", "right", "right"):
             table.add_column(justify=justify, no_wrap=True)
+        # On a narrow terminal the bar and the message give way (the message stays on one
+        # line), not the id, status, counts, percent, elapsed and ETA.
+        table.columns[3].no_wrap = False
         table.add_column(no_wrap=False, overflow="ellipsis")
         rows = self._visible(now)
         for key in rows:
@@ -119,17 +122,21 @@ class LiveView:
         end = self.finished_at.get(key, now)
         estimator = self.eta.get(key)
         eta = None if job.state.is_terminal or estimator is None else estimator.eta(now)
-        ident = f"{short_id(job.dataset_id, 10)}/{short_id(job.id)}" if job.dataset_id else job.id
+        ident = (
+            f"{short_id(job.dataset_id, 7)}/{short_id(job.id, 19)}"
+            if job.dataset_id
+            else short_id(job.id, 24)
+        )
         table.add_row(
             Text(job.provider, style="bold"),
-            short_id(ident, 24),
+            ident,
             Text("…" if waiting else job.status, style=STATE_STYLES[job.state]),
             self._bar(job, now),
             amount(job),
             percent(job.progress) if job.progress is not None else "",
             duration(end - self.started),
             f"eta {duration(eta)}" if eta is not None else "",
-            Text(self.notes.get(key) or job.message or "", style="dim"),
+            _note(self.notes.get(key) or job.message),
         )
         for item in job.items:
             table.add_row(
@@ -141,7 +148,7 @@ class LiveView:
                 percent(item.progress) if item.progress is not None else "",
                 "",
                 "",
-                Text(item.message or "", style="dim"),
+                _note(item.message),
             )
 
     def _bar(self, job: JobStatus, now: float) -> ProgressBar:
@@ -165,6 +172,11 @@ class LiveView:
         return ProgressBar(
             total=1, completed=progress, width=24, complete_style=style, finished_style=style
         )
+
+
+def _note(text: str | None) -> Text:
+    """The last column: one line, cut with `…` when the terminal is too narrow."""
+    return Text(text or "", style="dim", no_wrap=True, overflow="ellipsis")
 
 
 class LiveReporter:
@@ -203,3 +215,4 @@ class LiveReporter:
                 self.view.update(job)
         self.live.refresh()
         self.live.stop()
+        self.console.print(outcome_line(jobs, exit_code, self.view.clock() - self.view.started))

@@ -10,7 +10,7 @@ from rich.console import Console
 
 from jobwatch.models import JobState, JobStatus
 from jobwatch.poll import Event, RetryEvent, StatusEvent, WarningEvent
-from jobwatch.render.text import STATE_STYLES, duration, job_line, job_name
+from jobwatch.render.text import STATE_STYLES, duration, job_line, job_name, outcome_line
 
 PROGRESS_EVERY = 10.0
 HEARTBEAT_EVERY = 60.0
@@ -86,7 +86,6 @@ class PlainReporter:
             )
 
     def finish(self, jobs: Sequence[JobStatus], exit_code: int, interrupted: bool) -> None:
-        elapsed = duration(self.clock() - self.started)
         for job in jobs:
             self._print(f"summary: {job_line(job)}", STATE_STYLES[job.state])
-        self._print(f"done in {elapsed}: exit code {exit_code}")
+        self._print(outcome_line(jobs, exit_code, self.clock() - self.started))

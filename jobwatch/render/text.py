@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+from collections import Counter
+from collections.abc import Sequence
 
 from jobwatch.models import JobState, JobStatus
 
@@ -75,3 +77,11 @@ def job_line(job: JobStatus) -> str:
     if job.message:
         parts.append(f"- {job.message}")
     return " ".join(parts)
+
+
+def outcome_line(jobs: Sequence[JobStatus], exit_code: int, elapsed: float) -> str:
+    """`3 jobs: 2 succeeded, 1 failed in 1m05s (exit code 1)`."""
+    counts = Counter(job.state for job in jobs)
+    parts = ", ".join(f"{counts[state]} {state.value}" for state in JobState if counts[state])
+    noun = "job" if len(jobs) == 1 else "jobs"
+    return f"{len(jobs)} {noun}: {parts} in {duration(elapsed)} (exit code {exit_code})"

@@ -154,7 +154,7 @@ def test_plain_lines_on_stderr(
         + (f"7441234567890123456/{job}" if provider == "coze" else job)
     )
     assert any("summary:" in line and job in line and "succeeded" in line for line in lines)
-    assert lines[-1].endswith("exit code 0")
+    assert lines[-1].endswith("(exit code 0)")
 
 
 @pytest.mark.parametrize("provider", list(PROVIDERS))
@@ -214,3 +214,16 @@ def test_watch_several_providers_mixed_outcomes(
     assert states[failing_batch] == "failed"
     assert states[document] == "succeeded"
     assert len(states) == 4
+
+
+def test_big_firecrawl_bodies_are_read_but_never_printed(
+    run_jobwatch: Callable[..., Result], sim: Sim
+) -> None:
+    job = unique("-big")
+    result = watch(run_jobwatch, sim, "firecrawl", job)
+    assert result.code == 0, result.stderr
+    summary = result.ndjson()[-1]
+    assert summary["jobs"][0]["state"] == "succeeded"
+    # About 10 MB of scraped documents per status body; none of it reaches our output.
+    assert len(result.stdout) < 20_000
+    assert "markdown" not in result.stdout

@@ -1,0 +1,72 @@
+"""The shipped completion scripts match what the app generates, and completion works."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _jobwatch(*args: str, env: dict[str, str] | None = None) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", "jobwatch", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        check=True,
+        timeout=60,
+    )
+    return done.stdout
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_shipped_completion_matches_the_app(shell: str) -> None:
+    shipped = (ROOT / "completions" / f"jobwatch.{shell}").read_text()
+    generated = _jobwatch("--show-completion", shell)
+    assert shipped == generated, (
+        f"completions/jobwatch.{shell} is stale: regenerate it with "
+        f"`jobwatch --show-completion {shell} > completions/jobwatch.{shell}`"
+    )
+
+
+def _complete(words: str, tmp_path: Path) -> list[str]:
+    cword = len(words.split()) - (0 if words.endswith(" ") else 1)
+    out = _jobwatch(
+        env={
+            "_JOBWATCH_COMPLETE": "complete_bash",
+            "COMP_WORDS": words,
+            "COMP_CWORD": str(cword),
+            "JOBWATCH_CONFIG_DIR": str(tmp_path),
+        }
+    )
+    return out.split()
+
+
+def test_completes_providers_and_option_values(tmp_path: Path) -> None:
+    assert _complete("jobwatch auth set ", tmp_path) == [
+        "brightdata",
+        "zilliz",
+        "coze",
+        "firecrawl",
+    ]
+    assert _complete("jobwatch firecrawl x --progress ", tmp_path) == [
+        "auto",
+        "live",
+        "plain",
+        "none",
+    ]
+    assert _complete("jobwatch coze d x --color ", tmp_path) == ["auto", "always", "never"]
+    assert "firecrawl" in _complete("jobwatch fi", tmp_path)
+
+
+def test_completes_profile_names_from_the_config(tmp_path: Path) -> None:
+    (tmp_path / "config.toml").write_text(
+        '[profiles.ci.firecrawl]\napi_key = "fc-1"\n[profiles.work.coze]\napi_key = "c-2"\n'
+    )
+    assert _complete("jobwatch firecrawl x --profile ", tmp_path) == ["ci", "work"]
+    assert _complete("jobwatch auth list --profile w", tmp_path) == ["work"]
