@@ -204,9 +204,14 @@ def resolve(
     """
     profile = pick_profile(cli_profile, data, env)
     profiles = data.get("profiles", {})
-    if cli_profile and cli_profile != DEFAULT_PROFILE and profile not in profiles and data:
+    chosen = cli_profile or env.get(PROFILE_ENV)
+    if chosen and chosen != DEFAULT_PROFILE and profile not in profiles and data:
         known = ", ".join(sorted(profiles)) or "none"
-        raise UsageError(f"no profile {profile!r} in the config file (profiles: {known})")
+        given_by = "--profile" if cli_profile else f"${PROFILE_ENV}"
+        raise UsageError(
+            f"no profile {profile!r} ({given_by}) in the config file (profiles: {known}); "
+            "see `jobwatch auth list`"
+        )
     stored: Mapping[str, str] = profiles.get(profile, {}).get(provider, {})
     upper = provider.upper()
 
@@ -247,7 +252,7 @@ def missing_key_error(
     """The exit-4 error naming all three ways to give a key."""
     env_vars = " or ".join(f"${v}" for v in (f"JOBWATCH_{provider.upper()}_API_KEY", *key_env_vars))
     return CredentialsError(
-        f"no API key for {provider}: run `jobwatch auth set {provider}`"
+        f"no API key for {provider}: run `jobwatch auth set {provider}"
         + (f" --profile {profile}" if profile != DEFAULT_PROFILE else "")
-        + f", set {env_vars}, or pass --api-key"
+        + f"`, set {env_vars}, or pass --api-key"
     )

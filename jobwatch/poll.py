@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import httpx
 
 from jobwatch import exitcodes
+from jobwatch.config import mask
 from jobwatch.errors import JobwatchError, RetryableError
 from jobwatch.http import host_of, send
 from jobwatch.models import JobState, JobStatus, utc_now_iso
@@ -135,6 +136,12 @@ class Poller:
         self._queue: asyncio.Queue[Event | None] = asyncio.Queue()
         self._stopped = False
         self._in_flight = asyncio.Semaphore(settings.max_in_flight)
+        # Keys to hide should a provider's error text quote one back.
+        self._secrets = sorted(
+            {secret for group in groups if (secret := group.provider.settings.api_key)},
+            key=len,
+            reverse=True,
+        )
         gates: dict[tuple[str, str], HostGate] = {}
         for index, group in enumerate(groups):
             provider = group.provider
@@ -282,10 +289,9 @@ class Poller:
                 RetryableError(f"{exc.message} (gave up after {tries} failed polls in a row)"),
             )
             return None
+        reason = self._scrub(exc.message)
         for job_id in unit.job_ids:
-            self._emit(
-                RetryEvent(unit.group.provider.name, job_id, unit.failures, delay, exc.message)
-            )
+            self._emit(RetryEvent(unit.group.provider.name, job_id, unit.failures, delay, reason))
         return delay
 
     def _record(self, unit: _Unit, results: Sequence[JobStatus | JobwatchError]) -> None:
@@ -332,7 +338,16 @@ class Poller:
             )
         unit.job_ids = [job_id for job_id in unit.job_ids if job_id not in job_ids]
 
+    def _scrub(self, text: str) -> str:
+        for secret in self._secrets:
+            text = text.replace(secret, mask(secret))
+        return text
+
     def _update(self, key: tuple[int, str], job: JobStatus) -> None:
+        if job.message and self._secrets:
+            message = self._scrub(job.message)
+            if message != job.message:
+                job = job.model_copy(update={"message": message})
         before = self.latest.get(key)
         self.latest[key] = job
         if not job.same_progress(before):

@@ -40,6 +40,12 @@ class Provider(ABC):
                 f"base URL {self.base_url!r} must start with http:// or https:// "
                 "(for example http://127.0.0.1:8787)"
             )
+        path = httpx.URL(self.base_url).path.rstrip("/")
+        if path.endswith(("/v1", "/v2")):
+            raise UsageError(
+                f"base URL {self.base_url!r} must not include {path[-3:]}: give only the scheme, "
+                f"host and port (e.g. {self.base_url.rstrip('/')[: -len(path)]})"
+            )
         if self.needs_key and not settings.api_key:
             raise missing_key_error(self.name, self.key_env_vars, settings.profile)
 

@@ -18,33 +18,40 @@ def print_table(console: Console, jobs: Sequence[JobStatus]) -> None:
         table.add_column(column, overflow="fold")
     for job in jobs:
         ident = f"{job.dataset_id}/{job.id}" if job.dataset_id else job.id
+        # Text(), not str: provider words and messages are data, never Rich markup.
         table.add_row(
-            job.provider,
-            ident,
+            Text(job.provider),
+            Text(ident),
             Text(job.state.value, style=STATE_STYLES[job.state]),
-            job.status,
+            Text(job.status),
             amount(job),
             percent(job.progress) if job.progress is not None else "",
-            job.message or "",
+            Text(job.message or ""),
         )
         for item in job.items:
             table.add_row(
                 "",
-                f"  └ {item.name}",
+                Text(f"  └ {item.name}"),
                 Text(item.state.value, style=STATE_STYLES[item.state]),
-                item.status,
+                Text(item.status),
                 "",
                 percent(item.progress) if item.progress is not None else "",
-                item.message or "",
+                Text(item.message or ""),
             )
     console.print(table)
 
 
 def print_lines(console: Console, jobs: Sequence[JobStatus]) -> None:
     for job in jobs:
-        console.print(job_line(job), style=STATE_STYLES[job.state], highlight=False, soft_wrap=True)
+        console.print(
+            job_line(job),
+            style=STATE_STYLES[job.state],
+            highlight=False,
+            soft_wrap=True,
+            markup=False,
+        )
         for item in job.items:
             line = f"  {item.name} {item.state.value} ({item.status}) {percent(item.progress)}"
             if item.message:
                 line += f" - {item.message}"
-            console.print(line, highlight=False, soft_wrap=True)
+            console.print(line, highlight=False, soft_wrap=True, markup=False)

@@ -1,0 +1,42 @@
+"""jobwatch sim: a local stand-in for the four providers' progress APIs.
+
+Endpoints, at the providers' real paths and with their body shapes, status words and error
+shapes (specs/PROVIDERS.md):
+
+- Bright Data  GET  /datasets/v3/progress/{snapshot_id}
+- Zilliz Cloud POST /v2/vectordb/jobs/import/getProgress            (jobId + clusterId)
+- Milvus       POST /v2/vectordb/jobs/import/describe, .../get_progress (one handler)
+- Coze         POST /v1/datasets/{dataset_id}/process               (document_ids: [str])
+- Firecrawl    GET  /v2/batch/scrape/{id}, /v2/crawl/{id}, and .../{id}/errors
+
+A job is (provider, id); its clock starts at the first request that names it and runs `speed`
+times faster than real time. Its id's suffix picks its story:
+
+- (any other id)  pending for 1 s, running with growing progress, succeeded at 10 s.
+- ``-fail``       fails at 5 s with the provider's failure reason (40 % done). Firecrawl answers
+                  its kick-off failure at once: HTTP 200 ``{"success": false, "status":
+                  "failed", "error": ...}``.
+- ``-slow``       pending for 5 s, then slow progress; succeeds after 10 minutes.
+- ``-429``        the first request gets HTTP 429 with ``Retry-After: 1`` and the provider's
+                  rate-limit body (Coze: HTTP 429 with code 4013; Zilliz/Milvus: code 1807);
+                  then the default story.
+- ``-500``        the first three requests get 500 (provider JSON), 502 and 503 (plain text
+                  from a load balancer); then the default story.
+- ``-flaky``      the first request gets a proxy's HTML 502 page, the second a connection
+                  closed without any answer; then the default story.
+- ``-gone``       not found, in the provider's shape (Bright Data / Firecrawl HTTP 404,
+                  Zilliz / Milvus code 2100, Coze code 4200, all three in HTTP 200 bodies).
+- ``-big``        (Firecrawl) about 10 MB of scraped ``data`` in every status body: 10
+                  documents of 1 MB are done at the first request, 100 in all, 10 per page.
+- ``-uncommitted`` (Milvus) a two-phase import that stops in ``Uncommitted`` at progress 99
+                  and stays there forever (it waits for a /commit the simulator never gets).
+
+Credentials: a missing ``Authorization: Bearer`` header and the key ``bad-key`` get each
+provider's auth error; any other token is accepted. Faults come after the auth check and
+before the not-found check. Jobs at Coze: the dataset id and every document id are jobs of
+their own; the first fault among them answers the whole request.
+"""
+
+from jobwatch.sim.server import SimServer, serve_forever, start_sim
+
+__all__ = ["SimServer", "serve_forever", "start_sim"]

@@ -1,0 +1,223 @@
+"""Firecrawl v2 batch scrape and crawl status, and their `/errors` (PROVIDERS.md section 4).
+
+Pages follow the real server's rules: `skip`/`limit` (default 100 documents, `limit` 1-1000),
+at most 10 MiB of documents per page, and an absolute `next` built from the request's Host
+while the job has more documents than this page reached (so also while it is running).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import uuid
+from datetime import timedelta
+from functools import cache
+
+from jobwatch.sim.replies import (
+    JsonObject,
+    Reply,
+    SimRequest,
+    fault_reply,
+    iso_millis,
+    json_reply,
+)
+from jobwatch.sim.stories import JobBook, Phase, Snapshot, Visit
+
+PROVIDER = "firecrawl"
+BATCH_TOTAL = 20
+CRAWL_TOTAL = 25
+BIG_TOTAL = 100
+BIG_FIRST = 10  # a -big job has this many documents done at its first request
+BIG_DOCUMENT_CHARS = 1_000_000  # 10 of these fill a page: about 10 MB per status body
+DEFAULT_PAGE = 100
+MAX_PAGE = 1000
+PAGE_BYTES = 10_485_760  # 10 MiB, the server's per-page cap
+KICKOFF_FAILURE = "Failed to start the job: the scrape queue is full, please try again later"
+
+_PATHS = {"batch": "batch/scrape", "crawl": "crawl"}
+_DIGITS = re.compile(r"\d+")
+
+
+def _error(message: str, status: int) -> Reply:
+    return json_reply({"success": False, "error": message}, status)
+
+
+def _auth_error(request: SimRequest) -> Reply | None:
+    if request.bearer_token() is None:
+        return _error("Unauthorized", 401)
+    if not request.authorized():
+        return _error("Unauthorized: Invalid token", 401)
+    return None
+
+
+def _visit(book: JobBook, kind: str, job_id: str) -> Visit | Reply:
+    """The job's visit, or the answer that stops the request first (a fault, not found)."""
+    visit = book.visit(PROVIDER, f"{kind}/{job_id}")
+    if visit.fault is not None:
+        return fault_reply(
+            visit.fault,
+            rate_limited=lambda: _error(
+                "Rate limit exceeded. Consumed (req/min): 501, Remaining (req/min): 0. "
+                "Please retry after 1s.",
+                429,
+            ),
+            server_error=lambda: _error("An unexpected error occurred on the server.", 500),
+        )
+    if visit.story.gone:
+        return _error("Job not found", 404)
+    return visit
+
+
+def _pagination(request: SimRequest) -> tuple[int, int | None] | str:
+    """(skip, limit or None), or the server's `Invalid pagination: ...` message."""
+    skips = request.query.get("skip", ["0"])
+    if len(skips) != 1:
+        return "Invalid pagination: skip must be a single value, not an array"
+    if not _DIGITS.fullmatch(skips[0]):
+        return "Invalid pagination: skip must be a non-negative integer without trailing characters"
+    limits = request.query.get("limit")
+    if limits is None:
+        return int(skips[0]), None
+    if len(limits) != 1:
+        return "Invalid pagination: limit must be a single value, not an array"
+    if not _DIGITS.fullmatch(limits[0]):
+        return "Invalid pagination: limit must be a positive integer without trailing characters"
+    limit = int(limits[0])
+    if not 1 <= limit <= MAX_PAGE:
+        return f"Invalid pagination: limit must be an integer between 1 and {MAX_PAGE}"
+    return int(skips[0]), limit
+
+
+def _counts(kind: str, visit: Visit) -> tuple[int, int]:
+    """(completed, total): a batch's total is fixed; a crawl's grows as it finds pages."""
+    snapshot = visit.snapshot
+    done = snapshot.phase is Phase.SUCCEEDED
+    if visit.story.big:
+        total = BIG_TOTAL
+        return (total if done else BIG_FIRST + int(snapshot.fraction * (total - BIG_FIRST))), total
+    if kind == "batch":
+        return (BATCH_TOTAL if done else int(snapshot.fraction * BATCH_TOTAL)), BATCH_TOTAL
+    if done:
+        return CRAWL_TOTAL, CRAWL_TOTAL
+    found = 1 + math.ceil(CRAWL_TOTAL * min(1.0, 1.5 * snapshot.fraction))
+    return int(snapshot.fraction * CRAWL_TOTAL), min(CRAWL_TOTAL, found)
+
+
+@cache
+def _big_markdown() -> bytes:
+    """About 1 MB of markdown as a JSON string, encoded once and shared by every -big page."""
+    line = "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor.\n"
+    text = "# A big page\n\n" + line * (BIG_DOCUMENT_CHARS // len(line))
+    return json.dumps(text).encode()
+
+
+def _document(kind: str, job_id: str, index: int, big: bool) -> bytes:
+    if kind == "batch":
+        url = f"https://example.com/{job_id}/page-{index}"
+    else:
+        url = f"https://example.com/docs/page-{index}"
+    markdown = (
+        _big_markdown()
+        if big
+        else json.dumps(f"# Page {index}\n\nSimulated content of {url}.\n").encode()
+    )
+    metadata = {
+        "title": f"Page {index}",
+        "description": f"Simulated page {index}",
+        "language": "en",
+        "sourceURL": url,
+        "url": url,
+        "statusCode": 200,
+        "contentType": "text/html; charset=utf-8",
+        "scrapeId": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{kind}/{job_id}/{index}")),
+        "proxyUsed": "basic",
+        "creditsUsed": 1,
+    }
+    return b'{"markdown":' + markdown + b',"metadata":' + json.dumps(metadata).encode() + b"}"
+
+
+def _page(kind: str, job_id: str, big: bool, skip: int, limit: int, completed: int) -> list[bytes]:
+    """Completed documents from `skip`, at most `limit` of them and 10 MiB (keeping one)."""
+    page: list[bytes] = []
+    size = 0
+    for index in range(skip, min(skip + limit, completed)):
+        document = _document(kind, job_id, index, big)
+        if page and size + len(document) > PAGE_BYTES:
+            break
+        page.append(document)
+        size += len(document)
+    return page
+
+
+def status(request: SimRequest, book: JobBook, kind: str, job_id: str) -> Reply:
+    """`GET /v2/batch/scrape/{id}` (kind "batch") or `GET /v2/crawl/{id}` (kind "crawl")."""
+    denied = _auth_error(request)
+    if denied is not None:
+        return denied
+    pagination = _pagination(request)
+    if isinstance(pagination, str):
+        return _error(pagination, 400)
+    visit = _visit(book, kind, job_id)
+    if isinstance(visit, Reply):
+        return visit
+    if visit.story.timeline.outcome is Phase.FAILED:
+        # The kick-off failure shape: HTTP 200, success false (PROVIDERS.md [FC-API-NEW]).
+        return json_reply(
+            {
+                "success": False,
+                "status": "failed",
+                "error": KICKOFF_FAILURE,
+                "completed": 0,
+                "total": 0,
+                "data": [],
+            }
+        )
+    skip, limit = pagination
+    snapshot = visit.snapshot
+    completed, total = _counts(kind, visit)
+    page = _page(kind, job_id, visit.story.big, skip, limit or DEFAULT_PAGE, completed)
+    head: JsonObject = {
+        "success": True,
+        "status": "completed" if snapshot.phase is Phase.SUCCEEDED else "scraping",
+        "completed": completed,
+        "total": total,
+        "creditsUsed": completed,
+        "expiresAt": iso_millis((snapshot.finished_at or snapshot.started_at) + timedelta(days=1)),
+        "createdAt": iso_millis(snapshot.started_at),
+    }
+    if snapshot.finished_at is not None:
+        head["completedAt"] = iso_millis(snapshot.finished_at)
+    head["duration"] = round(_seconds(snapshot), 3)
+    if total > skip + len(page):
+        more = f"&limit={limit}" if limit is not None else ""
+        head["next"] = (
+            f"http://{request.host}/v2/{_PATHS[kind]}/{job_id}?skip={skip + len(page)}{more}"
+        )
+    head_bytes = json.dumps(head, separators=(",", ":")).encode()
+    body = head_bytes[:-1] + b',"data":[' + b",".join(page) + b"]}"
+    return Reply(body=body)
+
+
+def _seconds(snapshot: Snapshot) -> float:
+    """Real seconds from creation to now, or to completion once terminal."""
+    story_seconds = snapshot.timeline.ends_at if snapshot.terminal else snapshot.story_seconds
+    return story_seconds / snapshot.speed
+
+
+def errors(request: SimRequest, book: JobBook, kind: str, job_id: str) -> Reply:
+    """`GET /v2/batch/scrape/{id}/errors` or `GET /v2/crawl/{id}/errors`."""
+    visit = _auth_error(request) or _visit(book, kind, job_id)
+    if isinstance(visit, Reply):
+        return visit
+    failures: list[JsonObject] = []
+    if visit.story.timeline.outcome is Phase.FAILED:
+        failures.append(
+            {
+                "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{kind}/{job_id}/error")),
+                "timestamp": iso_millis(visit.snapshot.started_at),
+                "url": f"https://example.com/{job_id}/page-0",
+                "error": KICKOFF_FAILURE,
+            }
+        )
+    return json_reply({"errors": failures, "robotsBlocked": []})

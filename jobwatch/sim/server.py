@@ -1,0 +1,184 @@
+"""The simulator's HTTP server: routing, reading requests, writing (or dropping) answers."""
+
+from __future__ import annotations
+
+import re
+import sys
+import threading
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Any, TextIO
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from jobwatch.sim import brightdata, coze, firecrawl, zilliz
+from jobwatch.sim.replies import Reply, SimRequest, json_reply
+from jobwatch.sim.stories import JobBook
+
+Route = Callable[[SimRequest, JobBook, dict[str, str]], Reply]
+
+_ID = r"(?P<id>[^/]+)"
+_ROUTES: list[tuple[str, re.Pattern[str], Route]] = [
+    (
+        "GET",
+        re.compile(rf"/datasets/v3/progress/{_ID}"),
+        lambda req, book, p: brightdata.progress(req, book, p["id"]),
+    ),
+    (
+        "POST",
+        re.compile(r"/v2/vectordb/jobs/import/getProgress"),
+        lambda req, book, p: zilliz.zilliz_progress(req, book),
+    ),
+    (
+        "POST",
+        re.compile(r"/v2/vectordb/jobs/import/(describe|get_progress)"),
+        lambda req, book, p: zilliz.milvus_progress(req, book),
+    ),
+    (
+        "POST",
+        re.compile(rf"/v1/datasets/{_ID}/process"),
+        lambda req, book, p: coze.process(req, book, p["id"]),
+    ),
+    (
+        "GET",
+        re.compile(rf"/v2/batch/scrape/{_ID}"),
+        lambda req, book, p: firecrawl.status(req, book, "batch", p["id"]),
+    ),
+    (
+        "GET",
+        re.compile(rf"/v2/crawl/{_ID}"),
+        lambda req, book, p: firecrawl.status(req, book, "crawl", p["id"]),
+    ),
+    (
+        "GET",
+        re.compile(rf"/v2/batch/scrape/{_ID}/errors"),
+        lambda req, book, p: firecrawl.errors(req, book, "batch", p["id"]),
+    ),
+    (
+        "GET",
+        re.compile(rf"/v2/crawl/{_ID}/errors"),
+        lambda req, book, p: firecrawl.errors(req, book, "crawl", p["id"]),
+    ),
+]
+
+
+def route(request: SimRequest, book: JobBook) -> Reply:
+    """The answer to one request: the matching provider handler's, else 404 or 405."""
+    path_matched = False
+    for method, pattern, handler in _ROUTES:
+        match = pattern.fullmatch(request.path)
+        if match is None:
+            continue
+        path_matched = True
+        if method == request.method:
+            params = {name: unquote(value) for name, value in match.groupdict().items()}
+            return handler(request, book, params)
+    if path_matched:
+        return json_reply({"error": f"method {request.method} not allowed here"}, 405)
+    return json_reply({"error": f"jobwatch sim has no endpoint {request.path}"}, 404)
+
+
+class _SimHTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], book: JobBook) -> None:
+        super().__init__(address, _Handler)
+        self.book = book
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
+            return  # a client that went away mid-answer is not the simulator's problem
+        super().handle_error(request, client_address)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as the real APIs; every answer has a length
+    server_version = "jobwatch-sim"
+    timeout = 120  # idle keep-alive connections are closed after this many seconds
+    server: _SimHTTPServer
+
+    def do_GET(self) -> None:
+        self._answer()
+
+    def do_POST(self) -> None:
+        self._answer()
+
+    def do_DELETE(self) -> None:
+        self._answer()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """No request log: the simulator's stdout/stderr belong to the user."""
+
+    def _read_request(self) -> SimRequest:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length > 0 else b""
+        url = urlsplit(self.path)
+        host, port = self.server.server_address[:2]
+        return SimRequest(
+            method=self.command,
+            path=url.path,
+            query=parse_qs(url.query, keep_blank_values=True),
+            headers={name.lower(): value for name, value in self.headers.items()},
+            body=body,
+            host=self.headers.get("Host") or f"{host!s}:{port}",
+        )
+
+    def _answer(self) -> None:
+        reply = route(self._read_request(), self.server.book)
+        if reply.drop:
+            self.close_connection = True  # close the socket without a single byte back
+            return
+        self.send_response(reply.status)
+        self.send_header("Content-Type", reply.content_type)
+        self.send_header("Content-Length", str(len(reply.body)))
+        for name, value in reply.headers:
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(reply.body)
+
+
+class SimServer:
+    """The simulator running in a daemon thread; `base_url` serves every provider."""
+
+    def __init__(self, httpd: _SimHTTPServer) -> None:
+        self._httpd = httpd
+        host, port = httpd.server_address[:2]
+        self.base_url = f"http://{host!s}:{port}"
+        self.book = httpd.book
+        self._thread = threading.Thread(
+            target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+        self._thread.start()
+
+    def close(self) -> None:
+        """Stop serving and release the port."""
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        self._thread.join()
+
+    def __enter__(self) -> SimServer:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def start_sim(host: str = "127.0.0.1", port: int = 0, speed: float = 1.0) -> SimServer:
+    """Start the simulator in a background thread; `port=0` takes a free port."""
+    return SimServer(_SimHTTPServer((host, port), JobBook(speed=speed)))
+
+
+def serve_forever(host: str, port: int, speed: float, out: TextIO) -> None:
+    """Serve in the foreground until KeyboardInterrupt (which propagates, port released)."""
+    httpd = _SimHTTPServer((host, port), JobBook(speed=speed))
+    try:
+        bound_host, bound_port = httpd.server_address[:2]
+        print(f"listening on http://{bound_host!s}:{bound_port}", file=out, flush=True)
+        httpd.serve_forever()
+    finally:
+        httpd.server_close()

@@ -1,0 +1,259 @@
+"""Zilliz Cloud `getProgress` and self-hosted Milvus `describe` / `get_progress` imports.
+
+Both answer HTTP 200 with `{"code", "message"}` on errors (specs/PROVIDERS.md section 2). Every
+job imports three files that progress at different rates; the job's progress is their
+size-weighted mean.
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass
+
+from jobwatch.sim.replies import (
+    JsonObject,
+    Reply,
+    SimRequest,
+    fault_reply,
+    iso_seconds,
+    json_reply,
+    parse_json_object,
+)
+from jobwatch.sim.stories import Fault, JobBook, Phase, Snapshot
+
+COLLECTION = "sim_collection"
+FAILURE = "failed to parse file: row 1842: the field 'vector' dimension mismatch, expect 768"
+ROW_BYTES = 128
+
+# (file name, speed relative to the job): the last file finishes exactly when the job does.
+_FILES = (("part-0.parquet", 1.6), ("part-1.parquet", 1.25), ("part-2.parquet", 1.0))
+
+
+@dataclass(frozen=True)
+class _FileState:
+    name: str
+    size: int
+    rows: int
+    fraction: float  # 0..1
+    completed_at: str  # "" until the file is done
+    done: bool
+    failed: bool
+
+    @property
+    def imported_rows(self) -> int:
+        return int(self.rows * self.fraction)
+
+
+def _files(job_id: str, snapshot: Snapshot) -> list[_FileState]:
+    states = []
+    for index, (name, rate) in enumerate(_FILES):
+        size = 1_000_000 + zlib.crc32(f"{job_id}/{index}".encode()) % 4_000_000
+        if snapshot.phase is Phase.SUCCEEDED or snapshot.phase is Phase.PAUSED:
+            fraction = 1.0
+        else:
+            fraction = min(1.0, snapshot.fraction * rate)
+        done = fraction >= 1.0
+        completed_at = (
+            iso_seconds(snapshot.wall_time_at(snapshot.timeline.time_at_fraction(1 / rate)))
+            if done
+            else ""
+        )
+        failed = snapshot.phase is Phase.FAILED and not done
+        states.append(
+            _FileState(name, size, size // ROW_BYTES, fraction, completed_at, done, failed)
+        )
+    return states
+
+
+def _mean_percent(files: list[_FileState]) -> float:
+    total = sum(f.size for f in files)
+    return 100 * sum(f.size * f.fraction for f in files) / total
+
+
+def _error(code: int, message: str) -> Reply:
+    return json_reply({"code": code, "message": message})
+
+
+def _job_id_error(body: JsonObject | None, request_type: str) -> Reply | None:
+    """The Milvus/Zilliz binding error for a bad body or `jobId`, or None when it is fine."""
+    if body is None:
+        return _error(1801, "can only accept json format request, error: invalid JSON body")
+    job_id = body.get("jobId")
+    if job_id is not None and not isinstance(job_id, str):
+        kind = "number" if isinstance(job_id, int | float) else type(job_id).__name__
+        return _error(
+            1801,
+            "can only accept json format request, error: json: cannot unmarshal "
+            f"{kind} into Go struct field {request_type}.jobId of type string",
+        )
+    if not job_id:
+        return _error(
+            1802,
+            f"missing required parameters, error: Key: '{request_type}.JobID' "
+            "Error:Field validation for 'JobID' failed on the 'required' tag",
+        )
+    return None
+
+
+def _fault(fault: Fault | None) -> Reply | None:
+    if fault is None:
+        return None
+    return fault_reply(
+        fault,
+        rate_limited=lambda: json_reply(
+            {"code": 1807, "message": "request is rejected by limiter, rate limit exceeded"}, 429
+        ),
+        server_error=lambda: json_reply({"code": 5, "message": "service internal error"}, 500),
+    )
+
+
+def _not_found(job_id: str) -> Reply:
+    return _error(2100, f"importing data failed: import job does not exist, jobID={job_id}")
+
+
+def zilliz_progress(request: SimRequest, book: JobBook) -> Reply:
+    """Zilliz Cloud `POST /v2/vectordb/jobs/import/getProgress`."""
+    if not request.authorized():
+        return _error(21119, "The apikey is illegal.")
+    body = parse_json_object(request.body)
+    problem = _job_id_error(body, "GetImportProgressReq")
+    if problem is not None or body is None:
+        return problem or _error(1801, "can only accept json format request")
+    # pymilvus sends projectId + regionId instead of clusterId for project databases.
+    has_project = bool(body.get("projectId")) and bool(body.get("regionId"))
+    cluster_id = body.get("clusterId")
+    if cluster_id is not None and not isinstance(cluster_id, str):
+        return _error(
+            1801,
+            "can only accept json format request, error: json: cannot unmarshal number "
+            "into Go struct field GetImportProgressReq.clusterId of type string",
+        )
+    if not cluster_id and not has_project:
+        return _error(1802, "missing required parameters, error: clusterId is required")
+    job_id = str(body["jobId"])
+    visit = book.visit("zilliz", job_id)
+    fault = _fault(visit.fault)
+    if fault is not None:
+        return fault
+    if visit.story.gone:
+        return _not_found(job_id)
+    return json_reply({"code": 0, "data": _zilliz_data(job_id, visit.snapshot)})
+
+
+def _zilliz_data(job_id: str, snapshot: Snapshot) -> JsonObject:
+    files = _files(job_id, snapshot)
+    phase = snapshot.phase
+    state, progress = {
+        Phase.PENDING: ("Pending", 0),
+        Phase.RUNNING: ("Importing", min(int(_mean_percent(files)), 99)),
+        Phase.SUCCEEDED: ("Completed", 100),
+        Phase.FAILED: ("Failed", int(_mean_percent(files))),
+        Phase.PAUSED: ("Importing", 99),
+    }[phase]
+    details = []
+    for f in files:
+        if phase is Phase.PENDING:
+            file_state = "Pending"
+        elif f.failed:
+            file_state = "Failed"
+        else:
+            file_state = "Completed" if f.done else "Importing"
+        details.append(
+            {
+                "fileName": f"imports/{job_id}/{f.name}",
+                "fileSize": f.size,
+                "state": file_state,
+                "progress": int(100 * f.fraction),
+                "completeTime": f.completed_at,
+                "reason": FAILURE if f.failed else "",
+                "importedRows": f.imported_rows,
+            }
+        )
+    return {
+        "jobId": job_id,
+        "collectionName": COLLECTION,
+        "fileName": f"imports/{job_id}/",
+        "fileSize": sum(f.size for f in files),
+        "state": state,
+        "progress": progress,
+        "completeTime": iso_seconds(snapshot.finished_at) if snapshot.finished_at else "",
+        "reason": FAILURE if phase is Phase.FAILED else "",
+        "totalRows": sum(f.imported_rows for f in files),
+        "details": details,
+    }
+
+
+def milvus_progress(request: SimRequest, book: JobBook) -> Reply:
+    """Milvus `POST /v2/vectordb/jobs/import/describe` and `.../get_progress` (one handler)."""
+    if not request.authorized():
+        return _error(1800, "user hasn't authenticated")
+    body = parse_json_object(request.body)
+    if not request.body.strip():
+        return _error(
+            1801,
+            "can only accept json format request, the request body should be nil, "
+            "however {} is valid",
+        )
+    problem = _job_id_error(body, "JobIDReq")
+    if problem is not None or body is None:
+        return problem or _error(1801, "can only accept json format request")
+    job_id = str(body["jobId"])
+    visit = book.visit("milvus", job_id)
+    fault = _fault(visit.fault)
+    if fault is not None:
+        return fault
+    if visit.story.gone:
+        return _not_found(job_id)
+    return json_reply({"code": 0, "data": _milvus_data(job_id, visit.snapshot)})
+
+
+def _milvus_data(job_id: str, snapshot: Snapshot) -> JsonObject:
+    files = _files(job_id, snapshot)
+    phase = snapshot.phase
+    imported = sum(f.imported_rows for f in files)
+    total = sum(f.rows for f in files)
+    # Milvus job progress: Pending 0-10, Importing 10-99, Completed 100; a failed job is reset
+    # to progress 0 and 0 rows; Uncommitted waits at 99 for /commit (PROVIDERS.md [MV-DC]).
+    state, progress = {
+        Phase.PENDING: ("Pending", 0),
+        Phase.RUNNING: ("Importing", 10 + int(_mean_percent(files) * 0.89)),
+        Phase.SUCCEEDED: ("Completed", 100),
+        Phase.FAILED: ("Failed", 0),
+        Phase.PAUSED: ("Uncommitted", 99),
+    }[phase]
+    if phase is Phase.FAILED:
+        imported = total = 0
+    data: JsonObject = {
+        "jobId": job_id,
+        "collectionName": COLLECTION,
+        "completeTime": iso_seconds(snapshot.finished_at) if snapshot.finished_at else "",
+        "state": state,
+        "progress": progress,
+        "importedRows": imported,
+        "totalRows": total,
+    }
+    if phase is Phase.FAILED:
+        data["reason"] = FAILURE
+    details = []
+    for f in files:
+        if phase is Phase.PENDING:
+            task_state = "Pending"
+        elif f.failed:
+            task_state = "Failed"
+        else:
+            task_state = "Completed" if f.done else "InProgress"
+        detail: JsonObject = {
+            "fileName": f"[{f.name}]",  # a stringified Go []string, as Milvus sends it
+            "fileSize": f.size,
+            "progress": int(100 * f.fraction),
+            "completeTime": f.completed_at,
+            "state": task_state,
+            "importedRows": f.imported_rows,
+            "totalRows": f.rows,
+        }
+        if f.failed:
+            detail["reason"] = FAILURE
+        details.append(detail)
+    data["fileSize"] = sum(f.size for f in files)
+    data["details"] = details
+    return data
