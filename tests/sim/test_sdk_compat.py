@@ -1,0 +1,183 @@
+"""The providers' own Python clients read the simulator as they read the real services.
+
+Each SDK is optional: these tests skip where it is not installed. To run them:
+    python -m venv /tmp/sdkvenv
+    /tmp/sdkvenv/bin/pip install -e . pytest firecrawl-py cozepy "pymilvus[bulk_writer]"
+    /tmp/sdkvenv/bin/pytest tests/sim/test_sdk_compat.py -q
+"""
+
+from __future__ import annotations
+
+import gc
+import warnings
+from collections.abc import Iterator
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from jobwatch.sim import SimServer, start_sim
+
+from ._support import poll_until
+
+# The SDKs' own imports warn about their dependencies (authlib, ...), and their clients leave
+# sockets for the garbage collector (cozepy never closes its httpx client): not the simulator's.
+pytestmark = [
+    pytest.mark.filterwarnings("ignore::DeprecationWarning"),
+    pytest.mark.filterwarnings("ignore::ResourceWarning"),
+    pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"),
+]
+
+
+@pytest.fixture(autouse=True)
+def collect_sdk_sockets() -> Iterator[None]:
+    """Collect the SDKs' leftover sockets here, not in some later test that warns on them."""
+    yield
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        gc.collect()
+
+
+def sdk(name: str) -> ModuleType:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return pytest.importorskip(name)
+
+
+@pytest.fixture
+def fast_sim() -> Iterator[SimServer]:
+    with start_sim(port=0, speed=50) as server:
+        yield server
+
+
+# --- firecrawl-py -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def firecrawl(fast_sim: SimServer) -> Any:
+    module = sdk("firecrawl")
+    return module.Firecrawl(api_key="fc-test", api_url=fast_sim.base_url)
+
+
+def test_firecrawl_reads_batch_status_until_completed(firecrawl: Any) -> None:
+    first = firecrawl.get_batch_scrape_status("b1")
+    assert (first.status, first.total) == ("scraping", 20)
+    done = poll_until(
+        lambda: firecrawl.get_batch_scrape_status("b1"), lambda job: job.status == "completed"
+    )
+    assert (done.completed, done.total, done.credits_used, len(done.data)) == (20, 20, 20, 20)
+    assert done.data[0].metadata.source_url == "https://example.com/b1/page-0"
+    assert done.expires_at is not None
+
+
+def test_firecrawl_follows_next_pages_of_a_finished_crawl(firecrawl: Any) -> None:
+    done = poll_until(
+        lambda: firecrawl.get_crawl_status("c-big"), lambda job: job.status == "completed"
+    )
+    assert (done.total, len(done.data)) == (100, 100)  # ten 10 MB pages joined by the SDK
+
+
+def test_firecrawl_stops_at_the_repeated_cursor_of_a_running_job(firecrawl: Any) -> None:
+    running = poll_until(
+        lambda: firecrawl.get_crawl_status("c-slow"), lambda job: job.completed > 0
+    )
+    assert running.status == "scraping"
+    assert len(running.data) == running.completed
+
+
+def test_firecrawl_kickoff_failure_raises_with_its_text(firecrawl: Any) -> None:
+    errors = sdk("firecrawl.v2.utils.error_handler")
+    with pytest.raises(errors.FirecrawlError, match="scrape queue is full"):
+        firecrawl.get_batch_scrape_status("b-fail")
+
+
+def test_firecrawl_error_classes(firecrawl: Any, fast_sim: SimServer) -> None:
+    module = sdk("firecrawl")
+    errors = sdk("firecrawl.v2.utils.error_handler")
+    with pytest.raises(errors.FirecrawlError, match="Job not found"):
+        firecrawl.get_crawl_status("c-gone")
+    with pytest.raises(errors.RateLimitError):
+        firecrawl.get_crawl_status("c-429")
+    rejected = module.Firecrawl(api_key="bad-key", api_url=fast_sim.base_url)
+    with pytest.raises(errors.UnauthorizedError):
+        rejected.get_crawl_status("c1")
+
+
+def test_firecrawl_retries_through_the_flaky_proxy(firecrawl: Any) -> None:
+    # firecrawl-py retries a 502 and a dropped connection itself (PROVIDERS.md [FC-SDK]).
+    assert firecrawl.get_batch_scrape_status("b-flaky").status in ("scraping", "completed")
+
+
+def test_firecrawl_reads_the_errors_endpoint(firecrawl: Any) -> None:
+    report = firecrawl.get_batch_scrape_errors("b-fail")
+    assert len(report.errors) == 1 and report.robots_blocked == []
+    assert firecrawl.get_crawl_errors("c1").errors == []
+
+
+# --- cozepy -----------------------------------------------------------------------------------
+
+LONG_ID = "7442585813587123456789"
+
+
+@pytest.fixture
+def cozepy(fast_sim: SimServer) -> Any:
+    return sdk("cozepy")
+
+
+def test_cozepy_reads_document_progress(cozepy: Any, fast_sim: SimServer) -> None:
+    coze = cozepy.Coze(auth=cozepy.TokenAuth("pat_test"), base_url=fast_sim.base_url)
+    ids = [LONG_ID, "7442585813668-fail"]
+    first = coze.datasets.process(dataset_id="7385093717923", document_ids=ids)
+    assert [d.document_id for d in first] == ids
+    assert first.response.logid
+    assert all(d.status == cozepy.DocumentStatus.PROCESSING for d in first)
+    done = poll_until(
+        lambda: coze.datasets.process(dataset_id="7385093717923", document_ids=ids),
+        lambda docs: docs[0].status != cozepy.DocumentStatus.PROCESSING,
+    )
+    assert done[0].status == cozepy.DocumentStatus.COMPLETED and done[0].progress == 100
+    assert done[1].status == cozepy.DocumentStatus.FAILED and done[1].status_descript
+
+
+@pytest.mark.parametrize(
+    ("token", "document_id", "code"),
+    [("bad-key", "1", 4100), ("pat_test", "1-gone", 4200), ("pat_test", "1-429", 4013)],
+)
+def test_cozepy_raises_the_error_codes(
+    cozepy: Any, fast_sim: SimServer, token: str, document_id: str, code: int
+) -> None:
+    coze = cozepy.Coze(auth=cozepy.TokenAuth(token), base_url=fast_sim.base_url)
+    with pytest.raises(cozepy.CozeAPIError) as raised:
+        coze.datasets.process(dataset_id="73850937", document_ids=[document_id])
+    assert raised.value.code == code and raised.value.logid
+
+
+# --- pymilvus bulk_writer ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def bulk_writer(fast_sim: SimServer) -> Any:
+    return sdk("pymilvus.bulk_writer")
+
+
+def test_pymilvus_reads_import_progress(bulk_writer: Any, fast_sim: SimServer) -> None:
+    def progress() -> Any:
+        response = bulk_writer.get_import_progress(
+            fast_sim.base_url, job_id="448761313698322011", cluster_id="in01-x", api_key="k"
+        )
+        return response.json()
+
+    first = progress()
+    assert (first["code"], first["data"]["state"]) == (0, "Pending")
+    done = poll_until(progress, lambda body: body["data"]["state"] == "Completed")
+    assert done["data"]["progress"] == 100
+    assert done["data"]["importedRows"] == done["data"]["totalRows"]
+
+
+@pytest.mark.parametrize(("job_id", "key", "code"), [("j-gone", "k", "2100"), ("j", "", "1800")])
+def test_pymilvus_raises_on_error_codes(
+    bulk_writer: Any, fast_sim: SimServer, job_id: str, key: str, code: str
+) -> None:
+    exceptions = sdk("pymilvus.exceptions")
+    with pytest.raises(exceptions.MilvusException, match=f"code: {code}"):
+        bulk_writer.get_import_progress(fast_sim.base_url, job_id=job_id, api_key=key)
