@@ -32,10 +32,10 @@ class JobRef:
         return (self.provider, self.cluster_id, self.dataset_id, self.crawl)
 
 
-def parse_ref(text: str, where: str = "") -> JobRef:
+def parse_ref(text: str) -> JobRef:
     """`firecrawl:ID` and friends; a bad one is a usage error naming it."""
     prefix, sep, rest = text.partition(":")
-    culprit = f"{where}{text!r}"
+    culprit = repr(text)
     if not sep or not rest:
         raise UsageError(f"bad job reference {culprit}: use {FORMS}")
     head, slash, tail = rest.partition("/")
@@ -43,18 +43,13 @@ def parse_ref(text: str, where: str = "") -> JobRef:
         return JobRef("brightdata", rest)
     if prefix in ("firecrawl", "firecrawl-crawl") and not slash:
         return JobRef("firecrawl", rest, crawl=prefix == "firecrawl-crawl")
-    if prefix == "zilliz":
-        return (
-            JobRef("zilliz", tail, cluster_id=head)
-            if slash and head and tail
-            else (JobRef("zilliz", rest) if not slash else _bad(culprit))
-        )
-    if prefix == "coze" and slash and head and tail and "/" not in tail:
+    two_parts = bool(slash and head and tail and "/" not in tail)
+    if prefix == "zilliz" and not slash:
+        return JobRef("zilliz", rest)  # a Milvus job: no cluster
+    if prefix == "zilliz" and two_parts:
+        return JobRef("zilliz", tail, cluster_id=head)
+    if prefix == "coze" and two_parts:
         return JobRef("coze", tail, dataset_id=head)
-    return _bad(culprit)
-
-
-def _bad(culprit: str) -> JobRef:
     raise UsageError(f"bad job reference {culprit}: use {FORMS}")
 
 
