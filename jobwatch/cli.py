@@ -15,11 +15,11 @@ import typer
 
 from jobwatch import __version__, exitcodes
 from jobwatch.errors import JobwatchError, UsageError
+from jobwatch.options import ColorMode, ProgressMode, RunOptions
 
 if TYPE_CHECKING:
     from jobwatch.poll import JobGroup
     from jobwatch.providers.base import Provider
-    from jobwatch.run import RunOptions
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -35,19 +35,6 @@ class ProviderName(StrEnum):
 class Region(StrEnum):
     GLOBAL = "global"
     CN = "cn"
-
-
-class Progress(StrEnum):
-    AUTO = "auto"
-    LIVE = "live"
-    PLAIN = "plain"
-    NONE = "none"
-
-
-class Color(StrEnum):
-    AUTO = "auto"
-    ALWAYS = "always"
-    NEVER = "never"
 
 
 app = typer.Typer(
@@ -147,14 +134,14 @@ Quiet = Annotated[
     bool, typer.Option("--quiet", "-q", help="Print nothing but errors; the exit code tells.")
 ]
 ProgressOpt = Annotated[
-    Progress,
+    ProgressMode,
     typer.Option(
         "--progress",
         help="How progress is drawn on stderr: live bars on a terminal, plain lines otherwise.",
     ),
 ]
 ColorOpt = Annotated[
-    Color, typer.Option("--color", help="Colour; honours NO_COLOR and FORCE_COLOR.")
+    ColorMode, typer.Option("--color", help="Colour; honours NO_COLOR and FORCE_COLOR.")
 ]
 FailFast = Annotated[
     bool, typer.Option("--fail-fast", help="With several jobs: stop at the first failed job.")
@@ -238,24 +225,22 @@ def _run_options(
     timeout: str | None,
     json: bool,
     quiet: bool,
-    progress: Progress,
-    color: Color,
+    progress: ProgressMode,
+    color: ColorMode,
     fail_fast: bool,
     max_retries: int,
     request_timeout: float,
     debug: bool,
     reattach_hint: str | None,
 ) -> RunOptions:
-    from jobwatch.run import ColorMode, ProgressMode, RunOptions
-
     return RunOptions(
         watch=watch,
         interval=interval,
         timeout=parse_duration(timeout) if timeout is not None else None,
         json=json,
         quiet=quiet,
-        progress=ProgressMode(progress.value),
-        color=ColorMode(color.value),
+        progress=progress,
+        color=color,
         fail_fast=fail_fast,
         max_retries=max_retries,
         request_timeout=request_timeout,
@@ -336,8 +321,8 @@ def brightdata(
     timeout: Timeout = None,
     json: Json = False,
     quiet: Quiet = False,
-    progress: ProgressOpt = Progress.AUTO,
-    color: ColorOpt = Color.AUTO,
+    progress: ProgressOpt = ProgressMode.AUTO,
+    color: ColorOpt = ColorMode.AUTO,
     fail_fast: FailFast = False,
     profile: Profile = None,
     api_key: ApiKey = None,
@@ -376,8 +361,8 @@ def zilliz(
     timeout: Timeout = None,
     json: Json = False,
     quiet: Quiet = False,
-    progress: ProgressOpt = Progress.AUTO,
-    color: ColorOpt = Color.AUTO,
+    progress: ProgressOpt = ProgressMode.AUTO,
+    color: ColorOpt = ColorMode.AUTO,
     fail_fast: FailFast = False,
     profile: Profile = None,
     api_key: ApiKey = None,
@@ -417,8 +402,8 @@ def coze(
     timeout: Timeout = None,
     json: Json = False,
     quiet: Quiet = False,
-    progress: ProgressOpt = Progress.AUTO,
-    color: ColorOpt = Color.AUTO,
+    progress: ProgressOpt = ProgressMode.AUTO,
+    color: ColorOpt = ColorMode.AUTO,
     fail_fast: FailFast = False,
     profile: Profile = None,
     api_key: ApiKey = None,
@@ -456,8 +441,8 @@ def firecrawl(
     timeout: Timeout = None,
     json: Json = False,
     quiet: Quiet = False,
-    progress: ProgressOpt = Progress.AUTO,
-    color: ColorOpt = Color.AUTO,
+    progress: ProgressOpt = ProgressMode.AUTO,
+    color: ColorOpt = ColorMode.AUTO,
     fail_fast: FailFast = False,
     profile: Profile = None,
     api_key: ApiKey = None,
@@ -502,8 +487,8 @@ def watch(
     timeout: Timeout = None,
     json: Json = False,
     quiet: Quiet = False,
-    progress: ProgressOpt = Progress.AUTO,
-    color: ColorOpt = Color.AUTO,
+    progress: ProgressOpt = ProgressMode.AUTO,
+    color: ColorOpt = ColorMode.AUTO,
     fail_fast: FailFast = False,
     profile: Profile = None,
     api_key: ApiKey = None,
@@ -703,8 +688,8 @@ def sim(
 @app.command(epilog=EXAMPLES + "  jobwatch demo")
 @reports_errors
 def demo(
-    progress: ProgressOpt = Progress.AUTO,
-    color: ColorOpt = Color.AUTO,
+    progress: ProgressOpt = ProgressMode.AUTO,
+    color: ColorOpt = ColorMode.AUTO,
 ) -> None:
     """Start the simulator in-process and watch a mix of demo jobs from all four providers."""
     from jobwatch.demo import run_demo

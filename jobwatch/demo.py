@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from jobwatch.config import ProviderSettings
+from jobwatch.options import RunOptions
 from jobwatch.poll import JobGroup
 from jobwatch.providers import BrightData, Coze, Firecrawl, Zilliz
-from jobwatch.run import RunOptions, run
+from jobwatch.run import run
 from jobwatch.sim.server import start_sim
 
 DEMO_KEY = "demo-key"

@@ -9,7 +9,6 @@ import sys
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Protocol, TextIO
 
 import httpx
@@ -18,6 +17,7 @@ from rich.console import Console
 from jobwatch import exitcodes
 from jobwatch.http import make_client
 from jobwatch.models import JobState, JobStatus
+from jobwatch.options import ColorMode, ProgressMode, RunOptions
 from jobwatch.poll import Event, JobGroup, Poller, PollSettings, RetryEvent, WarningEvent
 from jobwatch.render import github, jsonout, oneoff
 from jobwatch.render.live import LiveReporter
@@ -26,37 +26,6 @@ from jobwatch.render.text import job_name
 
 CI_DEFAULT_TIMEOUT = 6 * 3600.0
 TICK_SECONDS = 1.0
-
-
-class ProgressMode(StrEnum):
-    AUTO = "auto"
-    LIVE = "live"
-    PLAIN = "plain"
-    NONE = "none"
-
-
-class ColorMode(StrEnum):
-    AUTO = "auto"
-    ALWAYS = "always"
-    NEVER = "never"
-
-
-@dataclass(frozen=True)
-class RunOptions:
-    """The options shared by every provider command and by `watch`, already validated."""
-
-    watch: bool = False
-    interval: float | None = None
-    timeout: float | None = None
-    json: bool = False
-    quiet: bool = False
-    progress: ProgressMode = ProgressMode.AUTO
-    color: ColorMode = ColorMode.AUTO
-    fail_fast: bool = False
-    max_retries: int = 5
-    request_timeout: float = 10.0
-    debug: bool = False
-    reattach_hint: str | None = None
 
 
 class Reporter(Protocol):

@@ -8,9 +8,10 @@ import io
 import pytest
 
 from jobwatch.models import JobState
+from jobwatch.options import ColorMode, ProgressMode, RunOptions
 from jobwatch.poll import RetryEvent, StatusEvent, WarningEvent
 from jobwatch.render.plain import PlainReporter
-from jobwatch.run import ColorMode, ProgressMode, RunOptions, Streams, make_console, wants_live
+from jobwatch.run import Streams, make_console, wants_live
 
 from ._support import FC_ID, Clock, brightdata, coze, firecrawl, output, plain_console, zilliz
 
