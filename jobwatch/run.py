@@ -110,7 +110,7 @@ def run(groups: Sequence[JobGroup], options: RunOptions, streams: Streams | None
         request_timeout=options.request_timeout,
         fail_fast=options.fail_fast,
     )
-    reporters = _reporters(options, streams, clock)
+    reporters = _reporters(options, streams)
     box: list[Poller] = []
     interrupted = False
     try:
@@ -184,7 +184,7 @@ class _NoticesReporter:
         pass
 
 
-def _reporters(options: RunOptions, streams: Streams, clock: object) -> list[Reporter]:
+def _reporters(options: RunOptions, streams: Streams) -> list[Reporter]:
     reporters: list[Reporter] = []
     if options.json and options.watch:
         reporters.append(jsonout.NdjsonReporter(streams.stdout))

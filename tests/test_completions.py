@@ -70,3 +70,10 @@ def test_completes_profile_names_from_the_config(tmp_path: Path) -> None:
     )
     assert _complete("jobwatch firecrawl x --profile ", tmp_path) == ["ci", "work"]
     assert _complete("jobwatch auth list --profile w", tmp_path) == ["work"]
+
+
+def test_the_cli_offers_exactly_the_registered_providers() -> None:
+    from jobwatch.cli import ProviderName
+    from jobwatch.providers import PROVIDERS
+
+    assert [name.value for name in ProviderName] == list(PROVIDERS)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping, Sequence
 from typing import TextIO
 
@@ -84,7 +83,3 @@ def step_summary(jobs: Sequence[JobStatus], exit_code: int) -> str:
             + " |"
         )
     return "\n".join(lines) + "\n\n"
-
-
-def environment() -> Mapping[str, str]:
-    return os.environ
