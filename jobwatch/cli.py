@@ -48,6 +48,11 @@ auth_app = typer.Typer(
     help="Store, list and remove API keys (config file, mode 0600).",
     no_args_is_help=True,
     rich_markup_mode=None,
+    epilog="\b\nExamples:\n"
+    "  printenv FC_KEY | jobwatch auth set firecrawl\n"
+    "  jobwatch auth list\n"
+    "  jobwatch auth remove firecrawl --profile ci\n"
+    "  jobwatch auth path",
 )
 app.add_typer(auth_app, name="auth")
 
@@ -62,6 +67,10 @@ def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
             return command(*args, **kwargs)
         except JobwatchError as exc:
             print(f"jobwatch: error: {exc.message}", file=sys.stderr)
+            if os.environ.get("GITHUB_ACTIONS") == "true":
+                from jobwatch.render import github
+
+                github.report_error(exc.message, exc.exit_code, os.environ, sys.stderr)
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
             print("interrupted", file=sys.stderr)
@@ -87,7 +96,12 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
+@app.callback(
+    epilog="\b\nExamples:\n"
+    "  jobwatch demo\n"
+    "  jobwatch firecrawl 6a1b2c3d-0000-4000-8000-00000000abcd --watch --timeout 30m\n"
+    "  jobwatch watch --file jobs.toml"
+)
 def _root(
     version: Annotated[
         bool,
@@ -165,7 +179,8 @@ Profile = Annotated[
         "--profile",
         metavar="NAME",
         autocompletion=_complete_profiles,
-        help="Credential profile (default: $JOBWATCH_PROFILE, else default).",
+        help="Credential profile (default: $JOBWATCH_PROFILE, else the config file's "
+        "default_profile, else default).",
     ),
 ]
 ApiKey = Annotated[

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import importlib.util
 import json
 import sys
 import time
@@ -14,6 +15,7 @@ from typing import Any, TextIO
 import httpx
 
 from jobwatch import __version__
+from jobwatch.bodyfilter import TopLevelFilter
 from jobwatch.errors import CredentialsError, NotFoundError, RetryableError, StateUnknownError
 
 USER_AGENT = f"jobwatch/{__version__}"
@@ -24,20 +26,63 @@ def make_client(
     *,
     transport: httpx.AsyncBaseTransport | None = None,
     debug: TextIO | None = None,
-    max_connections: int = 64,
+    max_connections: int = 32,
 ) -> httpx.AsyncClient:
-    """One client for the whole run: a keep-alive connection pool per host."""
+    """One client for the whole run: a keep-alive connection pool per host. The poller never
+    has more than 32 requests in flight (PollSettings.max_in_flight), so 32 connections."""
+    _note_missing_sniffio()
     hooks: dict[str, list[Callable[..., Any]]] = {}
     if debug is not None:
         hooks = {"request": [_debug_request(debug)], "response": [_debug_response(debug)]}
+    # Keep every connection alive: with fewer keep-alive slots than connections, httpcore's
+    # pool closes an idle connection whenever the pool is fuller than that, and reconnects.
+    limits = httpx.Limits(
+        max_connections=max_connections, max_keepalive_connections=max_connections
+    )
     return httpx.AsyncClient(
-        transport=transport,
+        transport=transport or _SchemeTransport(limits),
         headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
-        limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=32),
+        limits=limits,
         event_hooks=hooks,
         follow_redirects=False,
         trust_env=True,
     )
+
+
+class _SchemeTransport(httpx.AsyncBaseTransport):
+    """httpx's transport, with the certificate store loaded only when an https:// URL is first
+    used: loading it costs tens of milliseconds that a check of `jobwatch sim` or of a
+    self-hosted http:// endpoint does not need. Certificates are verified as httpx does."""
+
+    def __init__(self, limits: httpx.Limits) -> None:
+        self._limits = limits
+        self._plain: httpx.AsyncHTTPTransport | None = None
+        self._tls: httpx.AsyncHTTPTransport | None = None
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.scheme == "https":
+            if self._tls is None:
+                self._tls = httpx.AsyncHTTPTransport(limits=self._limits, trust_env=True)
+            return await self._tls.handle_async_request(request)
+        if self._plain is None:
+            # Only ever given http:// URLs, so it never makes a TLS connection to verify.
+            self._plain = httpx.AsyncHTTPTransport(
+                verify=False, limits=self._limits, trust_env=True
+            )
+        return await self._plain.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        for transport in (self._plain, self._tls):
+            if transport is not None:
+                await transport.aclose()
+
+
+def _note_missing_sniffio() -> None:
+    """httpcore imports `sniffio` on every request to learn which event loop runs it; when it
+    is not installed, each failed import searches sys.path again (about 0.1 ms, twice per
+    request). Record it as absent once: httpcore then assumes asyncio, as it does anyway."""
+    if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
+        sys.modules["sniffio"] = None  # type: ignore[assignment]
 
 
 def redact(value: str) -> str:
@@ -71,21 +116,65 @@ def _debug_response(out: TextIO) -> Callable[[httpx.Response], Any]:
 
 
 async def send(
-    client: httpx.AsyncClient, request: httpx.Request, time_limit: float
+    client: httpx.AsyncClient,
+    request: httpx.Request,
+    time_limit: float,
+    *,
+    drop_keys: frozenset[str] = frozenset(),
 ) -> httpx.Response:
     """Send `request`, reading the whole body, and never take longer than `time_limit` seconds.
 
+    With `drop_keys`, the values of those top-level keys of a JSON object body are dropped
+    (read as `null`) while the body streams in, so they never fill memory.
     Transport failures and time-outs become RetryableError.
     """
     limit = max(time_limit, 0.001)
     request.extensions["timeout"] = httpx.Timeout(limit).as_dict()
     try:
         async with asyncio.timeout(limit):
-            return await client.send(request)
+            if not drop_keys:
+                return await client.send(request)
+            return await _send_dropping(client, request, drop_keys)
     except (TimeoutError, httpx.TimeoutException):
         raise RetryableError(f"no answer within {limit:.3g}s") from None
     except httpx.TransportError as exc:
         raise RetryableError(f"connection error: {describe_transport_error(exc)}") from None
+
+
+# Bodies up to this size (by Content-Length) are read whole; bigger ones are filtered.
+SMALL_BODY = 256 * 1024
+_BODY_HEADERS = frozenset({"content-length", "content-encoding", "transfer-encoding"})
+
+
+async def _send_dropping(
+    client: httpx.AsyncClient, request: httpx.Request, drop_keys: frozenset[str]
+) -> httpx.Response:
+    response = await client.send(request, stream=True)
+    length = response.headers.get("Content-Length", "")
+    if length.isdigit() and int(length) <= SMALL_BODY:
+        await response.aread()  # small: read as is, filtering would only cost time
+        return response
+    kept = TopLevelFilter(drop_keys)
+    try:
+        async for chunk in response.aiter_bytes():
+            kept.feed(chunk)
+    finally:
+        await response.aclose()
+    return httpx.Response(
+        response.status_code,
+        headers=[
+            (name, value)
+            for name, value in response.headers.multi_items()
+            if name.lower() not in _BODY_HEADERS
+        ],
+        content=bytes(kept.kept),
+        request=request,
+        extensions={
+            name: value
+            for name, value in response.extensions.items()
+            if name in ("http_version", "reason_phrase")
+        },
+    )
 
 
 def describe_transport_error(exc: httpx.TransportError) -> str:

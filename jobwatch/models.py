@@ -80,9 +80,17 @@ class JobStatus(BaseModel):
         """True when `other` says the same thing (ignoring when it was checked)."""
         if other is None:
             return False
-        return self.model_dump(exclude={"checked_at", "eta_seconds"}) == other.model_dump(
-            exclude={"checked_at", "eta_seconds"}
-        )
+        # Field by field, not model_dump(): this runs for every poll of every job.
+        mine, theirs = self.__dict__, other.__dict__
+        return all(mine[name] == theirs[name] for name in _PROGRESS_FIELDS)
+
+
+# What same_progress compares: every printed field but the time of the check and the ETA.
+_PROGRESS_FIELDS = tuple(
+    name
+    for name, info in JobStatus.model_fields.items()
+    if name not in ("checked_at", "eta_seconds") and not info.exclude
+)
 
 
 def percent_to_fraction(value: float | int | None) -> float | None:

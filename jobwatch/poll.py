@@ -252,7 +252,9 @@ class Poller:
                     if time_left <= 0:
                         return
                     request = provider.build_request(self.client, unit.job_ids)
-                    response = await send(self.client, request, time_left)
+                    response = await send(
+                        self.client, request, time_left, drop_keys=provider.drop_body_keys
+                    )
                 results = provider.parse(response, unit.job_ids)
             except RetryableError as exc:
                 delay = self._after_failure(unit, exc)

@@ -680,3 +680,17 @@ def test_version(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert result.stdout == f"jobwatch {jobwatch.__version__}\n"
     assert jobwatch.__version__ == importlib.metadata.version("jobwatch")
+
+
+def test_github_actions_gets_outputs_even_when_no_job_was_read(tmp_path: Path) -> None:
+    outputs, summary = tmp_path / "output.txt", tmp_path / "summary.md"
+    env = {
+        "GITHUB_ACTIONS": "true",
+        "GITHUB_OUTPUT": str(outputs),
+        "GITHUB_STEP_SUMMARY": str(summary),
+    }
+    result = invoke(["firecrawl", "6a1b2c3d"], tmp_path, env=env)  # no key anywhere
+    assert result.exit_code == 4
+    assert outputs.read_text() == "state=credentials_error\nexit_code=4\n"
+    assert "credentials_error (exit code 4)" in summary.read_text()
+    assert "::error title=jobwatch%3A credentials_error::no API key for firecrawl" in result.stderr

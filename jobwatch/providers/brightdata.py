@@ -16,7 +16,7 @@ from jobwatch.providers.base import JobStatusOrError, Provider
 class BrightDataProgressBody(BaseModel):
     """The fields of the /progress answer we read."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", defer_build=True)
 
     snapshot_id: str | None = None
     dataset_id: str | None = None

@@ -30,7 +30,7 @@ STATUS_WORDS = {0: "processing", 1: "completed", 9: "failed"}
 
 
 class DocumentProgress(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", defer_build=True)
 
     document_id: str
     document_name: str | None = None
@@ -51,7 +51,7 @@ class DocumentProgress(BaseModel):
 
 
 class CozeBody(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", defer_build=True)
 
     code: int | str | None = None
     msg: str | None = None

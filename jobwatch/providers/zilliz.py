@@ -32,7 +32,7 @@ AUTH_WORDS = ("token is illegal", "token is invalid", "apikey is illegal", "auth
 
 
 class ImportFile(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", defer_build=True)
 
     fileName: str = ""  # noqa: N815 - the provider's names
     fileSize: int | None = None  # noqa: N815
@@ -53,7 +53,7 @@ class ImportJob(ImportFile):
 
 
 class ImportProgressBody(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", defer_build=True)
 
     code: int | str | None = None
     message: str | None = None

@@ -42,14 +42,35 @@ def report(
             detail = _escape_data(job.message or f"status {job.status}")
             commands.write(f"::error title={title}::{detail}\n")
     commands.flush()
-    summary_path = env.get("GITHUB_STEP_SUMMARY")
-    if summary_path:
-        with open(summary_path, "a", encoding="utf-8") as out:
-            out.write(step_summary(jobs, exit_code))
-    output_path = env.get("GITHUB_OUTPUT")
-    if output_path:
-        with open(output_path, "a", encoding="utf-8") as out:
-            out.write(f"state={RUN_STATES.get(exit_code, 'unknown')}\nexit_code={exit_code}\n")
+    _append(env, "GITHUB_STEP_SUMMARY", step_summary(jobs, exit_code))
+    _append(env, "GITHUB_OUTPUT", _outputs(exit_code))
+
+
+def report_error(message: str, exit_code: int, env: Mapping[str, str], commands: TextIO) -> None:
+    """What GitHub Actions gets when jobwatch stops before reading any job (usage error,
+    missing key): an annotation, a summary line and the step outputs."""
+    state = RUN_STATES.get(exit_code, "unknown")
+    commands.write(
+        f"::error title={_escape_property(f'jobwatch: {state}')}::{_escape_data(message)}\n"
+    )
+    commands.flush()
+    _append(
+        env,
+        "GITHUB_STEP_SUMMARY",
+        f"### jobwatch: {state} (exit code {exit_code})\n\n{message}\n\n",
+    )
+    _append(env, "GITHUB_OUTPUT", _outputs(exit_code))
+
+
+def _outputs(exit_code: int) -> str:
+    return f"state={RUN_STATES.get(exit_code, 'unknown')}\nexit_code={exit_code}\n"
+
+
+def _append(env: Mapping[str, str], variable: str, text: str) -> None:
+    path = env.get(variable)
+    if path:
+        with open(path, "a", encoding="utf-8") as out:
+            out.write(text)
 
 
 def step_summary(jobs: Sequence[JobStatus], exit_code: int) -> str:

@@ -1,0 +1,82 @@
+"""`--help` of every command ends with examples, and the examples are accepted by the command."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from typing import Any
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from jobwatch.cli import app
+
+
+def command_paths(group: Any = None, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """Every command and command group of the app, found by walking it (a new command is
+    checked without anyone adding it here)."""
+    group = group or typer.main.get_command(app)
+    paths = [prefix]
+    for name, command in sorted(getattr(group, "commands", {}).items()):
+        paths += command_paths(command, (*prefix, name))
+    return paths
+
+
+PATHS = command_paths()
+
+
+def help_text(path: tuple[str, ...]) -> str:
+    result = CliRunner().invoke(app, [*path, "--help"], prog_name="jobwatch")
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def examples(text: str) -> list[str]:
+    """The lines after the last `Examples:` heading; asserts that nothing else follows them."""
+    lines = [line.strip() for line in text.rstrip().splitlines()]
+    assert "Examples:" in lines, f"no Examples section:\n{text}"
+    start = len(lines) - lines[::-1].index("Examples:")
+    shown = [line for line in lines[start:] if line]
+    assert shown, f"an empty Examples section:\n{text}"
+    for line in shown:
+        assert re.search(r"(^|\| )jobwatch ", line), f"not an example command: {line!r}"
+    return shown
+
+
+def example_args(line: str) -> list[str]:
+    """`jobwatch …`'s arguments in an example line (no pipe, redirect, `&` or note)."""
+    (part,) = [segment for segment in line.split(" | ") if segment.startswith("jobwatch ")]
+    part = re.sub(r"\s{2,}\(.*\)$", "", part)  # a trailing "(note)"
+    part = re.sub(r"\s*>.*$", "", part).removesuffix("&")
+    return shlex.split(part)[1:]
+
+
+def test_every_command_is_checked() -> None:
+    names = {" ".join(path) for path in PATHS}
+    expected = {"", "brightdata", "zilliz", "coze", "firecrawl", "watch", "sim", "demo", "auth"}
+    assert expected | {"auth set", "auth list", "auth remove", "auth path"} <= names
+
+
+@pytest.mark.parametrize("path", PATHS, ids=[" ".join(p) or "jobwatch" for p in PATHS])
+def test_help_ends_with_examples(path: tuple[str, ...]) -> None:
+    shown = examples(help_text(path))
+    if path:
+        command = " ".join(("jobwatch", *path)) + " "
+        assert any(command in line + " " for line in shown), f"no example of {command}: {shown}"
+
+
+@pytest.mark.parametrize("path", PATHS, ids=[" ".join(p) or "jobwatch" for p in PATHS])
+def test_help_examples_use_options_that_exist(path: tuple[str, ...]) -> None:
+    """Each example, with --help added, parses: a renamed option would fail here."""
+    for line in examples(help_text(path)):
+        args = example_args(line)
+        result = CliRunner().invoke(app, [*args, "--help"], prog_name="jobwatch")
+        assert result.exit_code == 0, f"{line!r}:\n{result.output}"
+        assert "Examples:" in result.output
+
+
+def test_an_example_with_a_renamed_option_is_refused() -> None:
+    """The check above can fail."""
+    result = CliRunner().invoke(app, ["firecrawl", "x", "--wacth", "--help"])
+    assert result.exit_code == 2
