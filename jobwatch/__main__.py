@@ -1,5 +1,5 @@
 """python -m jobwatch"""
 
-from jobwatch.cli import main
+from jobwatch.entry import main
 
 main()

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
 import typer
 
-from jobwatch import __version__, exitcodes
+from jobwatch import exitcodes
+from jobwatch.entry import version_line
 from jobwatch.errors import JobwatchError, UsageError
 from jobwatch.options import ColorMode, ProgressMode, RunOptions
 
@@ -92,7 +93,7 @@ def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
 
 def _version(value: bool) -> None:
     if value:
-        print(f"jobwatch {__version__}")
+        print(version_line())
         raise typer.Exit()
 
 

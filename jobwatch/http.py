@@ -7,6 +7,7 @@ import asyncio
 import email.utils
 import importlib.util
 import json
+import re
 import sys
 import time
 from collections.abc import Callable
@@ -199,9 +200,16 @@ def retry_after_seconds(value: str | None, now: Callable[[], float] = time.time)
 
 
 def body_text(response: httpx.Response, limit: int = 300) -> str:
-    """The body as one short line, for messages."""
+    """The body as one short line, for messages; an HTML page (a proxy's) by its title."""
+    if "html" in response.headers.get("Content-Type", "") or response.text.lstrip()[:1] == "<":
+        title = _HTML_TITLE.search(response.text)
+        named = f": {' '.join(title[1].split())}" if title else ""
+        return f"an HTML page{named} (from a proxy or gateway?)"
     text = " ".join(response.text.split())
     return text[:limit] + ("…" if len(text) > limit else "")
+
+
+_HTML_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 
 
 def json_body(response: httpx.Response) -> Any | None:

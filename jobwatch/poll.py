@@ -18,6 +18,8 @@ from jobwatch.http import host_of, send
 from jobwatch.models import JobState, JobStatus, utc_now_iso
 from jobwatch.providers.base import Provider
 
+# Keys shorter than this are not hunted for in messages: it would mangle ordinary words.
+MIN_SECRET = 8
 BACKOFF_START = 1.0
 BACKOFF_CAP = 60.0
 # Above this many requests per round, first polls are spread over one interval (no burst).
@@ -138,7 +140,11 @@ class Poller:
         self._in_flight = asyncio.Semaphore(settings.max_in_flight)
         # Keys to hide should a provider's error text quote one back.
         self._secrets = sorted(
-            {secret for group in groups if (secret := group.provider.settings.api_key)},
+            {
+                secret
+                for group in groups
+                if (secret := group.provider.settings.api_key) and len(secret) >= MIN_SECRET
+            },
             key=len,
             reverse=True,
         )
@@ -288,7 +294,9 @@ class Poller:
             self._end_unit(
                 unit,
                 unit.job_ids,
-                RetryableError(f"{exc.message} (gave up after {tries} failed polls in a row)"),
+                RetryableError(f"{exc.message} (gave up after {tries} failed polls in a row)")
+                if tries > 1
+                else exc,
             )
             return None
         reason = self._scrub(exc.message)

@@ -694,3 +694,14 @@ def test_github_actions_gets_outputs_even_when_no_job_was_read(tmp_path: Path) -
     assert outputs.read_text() == "state=credentials_error\nexit_code=4\n"
     assert "credentials_error (exit code 4)" in summary.read_text()
     assert "::error title=jobwatch%3A credentials_error::no API key for firecrawl" in result.stderr
+
+
+def test_a_proxy_html_page_is_named_by_its_title_not_dumped(tmp_path: Path) -> None:
+    page = "<html>\n<head><title>502 Bad Gateway</title></head>\n<body>nginx</body></html>"
+    html = httpx.Response(502, text=page, headers={"Content-Type": "text/html"})
+    fake = Fake([html, html])
+    result = check([*COMMANDS["firecrawl"], "--max-retries", "1"], tmp_path, fake)
+    assert result.exit_code == 3
+    assert "an HTML page: 502 Bad Gateway (from a proxy or gateway?)" in result.stderr
+    assert "gave up after 2 failed polls in a row" in result.stderr
+    assert "<html>" not in result.output
