@@ -95,6 +95,9 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as the real APIs; every answer has a length
     server_version = "jobwatch-sim"
     timeout = 120  # idle keep-alive connections are closed after this many seconds
+    # Headers and body go out in separate writes; without TCP_NODELAY, Nagle's algorithm and
+    # the client's delayed ACK hold every keep-alive answer for ~40 ms (real servers don't).
+    disable_nagle_algorithm = True
     server: _SimHTTPServer
 
     def do_GET(self) -> None:
