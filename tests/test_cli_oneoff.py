@@ -29,6 +29,7 @@ from typer.testing import CliRunner
 import jobwatch
 from jobwatch.cli import app
 from jobwatch.run import Streams
+from tests.contract import ITEM_KEYS, JOB_KEYS
 
 
 @pytest.fixture(autouse=True)
@@ -36,22 +37,6 @@ def _clean(monkeypatch: pytest.MonkeyPatch) -> None:
     clean_environment(monkeypatch)
 
 
-JOB_KEYS = {
-    "provider",
-    "id",
-    "state",
-    "status",
-    "progress",
-    "completed",
-    "total",
-    "unit",
-    "eta_seconds",
-    "message",
-    "items",
-    "checked_at",
-    "extra",
-}
-ITEM_KEYS = {"name", "state", "status", "progress", "message"}
 CHECKED_AT = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$")
 
 FC_JOB = "1e2a3b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b"

@@ -123,21 +123,3 @@ def error_of(provider: Provider, ids: Sequence[str], fake: FakeEndpoint) -> Jobw
     with pytest.raises(JobwatchError) as info:
         call(provider, ids, fake)
     return info.value
-
-
-JOB_KEYS = {
-    "provider",
-    "id",
-    "state",
-    "status",
-    "progress",
-    "completed",
-    "total",
-    "unit",
-    "eta_seconds",
-    "message",
-    "items",
-    "checked_at",
-    "extra",
-}
-ITEM_KEYS = {"name", "state", "status", "progress", "message"}

@@ -7,8 +7,9 @@ import pytest
 from jobwatch.errors import CredentialsError, NotFoundError, RetryableError
 from jobwatch.models import JobState
 from jobwatch.providers import BrightData
+from tests.contract import JOB_KEYS
 
-from .conftest import JOB_KEYS, endpoint, error_of, one_status, settings
+from .conftest import endpoint, error_of, one_status, settings
 
 SNAPSHOT = "s_m4x7enmven8djfqak"
 PROGRESS_URL = f"https://api.brightdata.com/datasets/v3/progress/{SNAPSHOT}"

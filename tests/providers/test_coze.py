@@ -15,8 +15,9 @@ from jobwatch.errors import (
 )
 from jobwatch.models import JobState, JobStatus
 from jobwatch.providers import Coze
+from tests.contract import JOB_KEYS
 
-from .conftest import JOB_KEYS, call, endpoint, error_of, fixture_bytes, settings
+from .conftest import call, endpoint, error_of, fixture_bytes, settings
 
 DATASET = "7442585813587689000"
 DOC_RUNNING = "7442585813587689472"

@@ -10,8 +10,9 @@ import pytest
 from jobwatch.errors import CredentialsError, NotFoundError, RetryableError, StateUnknownError
 from jobwatch.models import JobState
 from jobwatch.providers import Firecrawl
+from tests.contract import JOB_KEYS
 
-from .conftest import JOB_KEYS, endpoint, error_of, one_status, settings
+from .conftest import endpoint, error_of, one_status, settings
 
 JOB = "1e2a3b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b"
 CLOUD = "https://api.firecrawl.dev"

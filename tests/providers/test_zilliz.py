@@ -14,8 +14,9 @@ from jobwatch.errors import (
 )
 from jobwatch.models import Item, JobState
 from jobwatch.providers import Zilliz
+from tests.contract import ITEM_KEYS, JOB_KEYS
 
-from .conftest import ITEM_KEYS, JOB_KEYS, endpoint, error_of, one_status, settings
+from .conftest import endpoint, error_of, one_status, settings
 
 CLUSTER = "in01-0123456789abcde"
 JOB = "job-0123456789abcdefghijk"

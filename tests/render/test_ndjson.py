@@ -8,24 +8,9 @@ import json
 from jobwatch.models import JobState
 from jobwatch.poll import RetryEvent, StatusEvent, WarningEvent
 from jobwatch.render.jsonout import NdjsonReporter, print_document
+from tests.contract import JOB_KEYS
 
 from ._support import FC_ID, coze, firecrawl, zilliz
-
-JOB_KEYS = {
-    "provider",
-    "id",
-    "state",
-    "status",
-    "progress",
-    "completed",
-    "total",
-    "unit",
-    "eta_seconds",
-    "message",
-    "items",
-    "checked_at",
-    "extra",
-}
 
 
 def parse(stream: io.StringIO) -> list[dict]:
