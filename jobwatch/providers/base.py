@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
-from typing import ClassVar
+from typing import Any, ClassVar, TypeVar
 
 import httpx
+from pydantic import BaseModel, ValidationError
 
 from jobwatch.config import ProviderSettings, missing_key_error
-from jobwatch.errors import JobwatchError, UsageError
+from jobwatch.errors import JobwatchError, StateUnknownError, UsageError
 from jobwatch.models import JobState, JobStatus
 
 # A parse result per job: its status, or the error that stands for it (e.g. one Coze document
 # missing from an otherwise good answer).
 JobStatusOrError = JobStatus | JobwatchError
+BodyModel = TypeVar("BodyModel", bound=BaseModel)
 
 
 class Provider(ABC):
@@ -92,3 +94,11 @@ class Provider(ABC):
     @classmethod
     def knows(cls, word: str) -> bool:
         return word in cls.states
+
+
+def read_body(model: type[BodyModel], data: Any, what: str) -> BodyModel:
+    """`data` as the provider's documented shape; anything else means the state is unknown."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise StateUnknownError(f"{what}: {exc.errors()[0]['msg']}") from None

@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import httpx
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
-from jobwatch.errors import StateUnknownError
 from jobwatch.http import error_text, expect_json_object, raise_for_status
 from jobwatch.models import JobState, JobStatus
-from jobwatch.providers.base import JobStatusOrError, Provider
+from jobwatch.providers.base import JobStatusOrError, Provider, read_body
 
 
 class BrightDataProgressBody(BaseModel):
@@ -72,14 +71,11 @@ class BrightData(Provider):
         (snapshot_id,) = job_ids
         # Error bodies are JSON ({"error": ...}) or plain text (BD-MP, BD-EC).
         raise_for_status(response, error_text(response, "error", "message"), provider=self.name)
-        try:
-            body = BrightDataProgressBody.model_validate(
-                expect_json_object(response, provider=self.name)
-            )
-        except ValidationError:
-            raise StateUnknownError(
-                f"brightdata: unexpected progress body: {error_text(response, 'error')}"
-            ) from None
+        body = read_body(
+            BrightDataProgressBody,
+            expect_json_object(response, provider=self.name),
+            "brightdata: unexpected progress body",
+        )
         state = self.map_state(body.status)
         extra = {
             key: value

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import httpx
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, field_validator
 
 from jobwatch.errors import (
     CredentialsError,
@@ -18,7 +18,7 @@ from jobwatch.errors import (
 )
 from jobwatch.http import body_text, json_body, raise_for_status, retry_after_seconds
 from jobwatch.models import JobState, JobStatus, percent_to_fraction
-from jobwatch.providers.base import JobStatusOrError, Provider
+from jobwatch.providers.base import JobStatusOrError, Provider, read_body
 
 BASE_URLS = {"global": "https://api.coze.com", "cn": "https://api.coze.cn"}
 # Codes from the official table (CZ-EC) and coze-js's classification (CZ-JS).
@@ -103,10 +103,7 @@ class Coze(Provider):
         if not isinstance(raw, dict):
             raise_for_status(response, response.reason_phrase, provider=self.name)
             raise RetryableError(f"coze: HTTP {response.status_code} answer is not JSON")
-        try:
-            body = CozeBody.model_validate(raw)
-        except ValidationError as exc:
-            raise StateUnknownError(f"coze: unexpected body: {exc.errors()[0]['msg']}") from None
+        body = read_body(CozeBody, raw, "coze: unexpected body")
         logid = (body.detail or {}).get("logid") or logid
         code = _as_int(body.code)
         # Errors come as a code in the body, with HTTP 200 or a matching status (CZ-JS).
@@ -122,12 +119,7 @@ class Coze(Provider):
             raise StateUnknownError("coze: the answer has no data.data list")
         by_id: dict[str, DocumentProgress] = {}
         for row in rows:
-            try:
-                document = DocumentProgress.model_validate(row)
-            except ValidationError as exc:
-                raise StateUnknownError(
-                    f"coze: unexpected document progress: {exc.errors()[0]['msg']}"
-                ) from None
+            document = read_body(DocumentProgress, row, "coze: unexpected document progress")
             by_id[document.document_id] = document
         results: list[JobStatusOrError] = []
         for doc_id in job_ids:

@@ -7,12 +7,12 @@ from collections.abc import Sequence
 from typing import Any
 
 import httpx
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
 from jobwatch.errors import JobwatchError, RetryableError, StateUnknownError
 from jobwatch.http import error_text, expect_json_object, raise_for_status
 from jobwatch.models import JobState, JobStatus, ratio
-from jobwatch.providers.base import JobStatusOrError, Provider
+from jobwatch.providers.base import JobStatusOrError, Provider, read_body
 
 CLOUD_BASE_URL = "https://api.firecrawl.dev"
 _RETRY_AFTER_TEXT = re.compile(r"retry after (\d+(?:\.\d+)?)\s*s", re.IGNORECASE)
@@ -84,14 +84,11 @@ class Firecrawl(Provider):
         (job_id,) = job_ids
         if response.status_code >= 300:
             raise self._error(response)
-        try:
-            body = FirecrawlStatusBody.model_validate(
-                expect_json_object(response, provider=self.name)
-            )
-        except ValidationError as exc:
-            raise StateUnknownError(
-                f"firecrawl: unexpected status body: {exc.errors()[0]['msg']}"
-            ) from None
+        body = read_body(
+            FirecrawlStatusBody,
+            expect_json_object(response, provider=self.name),
+            "firecrawl: unexpected status body",
+        )
         if body.success is False:
             # A failed start answers HTTP 200 with success:false (FC-API-NEW): the job failed.
             status = body.status or "failed"

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import httpx
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
 from jobwatch.errors import (
     CredentialsError,
@@ -17,7 +17,7 @@ from jobwatch.errors import (
 )
 from jobwatch.http import error_text, expect_json_object, raise_for_status
 from jobwatch.models import Item, JobState, JobStatus, percent_to_fraction, ratio
-from jobwatch.providers.base import JobStatusOrError, Provider
+from jobwatch.providers.base import JobStatusOrError, Provider, read_body
 
 CLOUD_BASE_URLS = {
     "global": "https://api.cloud.zilliz.com",
@@ -132,14 +132,11 @@ class Zilliz(Provider):
     def parse(self, response: httpx.Response, job_ids: Sequence[str]) -> list[JobStatusOrError]:
         (job_id,) = job_ids
         raise_for_status(response, error_text(response, "message"), provider=self.name)
-        try:
-            body = ImportProgressBody.model_validate(
-                expect_json_object(response, provider=self.name)
-            )
-        except ValidationError as exc:
-            raise StateUnknownError(
-                f"zilliz: unexpected progress body: {exc.errors()[0]['msg']}"
-            ) from None
+        body = read_body(
+            ImportProgressBody,
+            expect_json_object(response, provider=self.name),
+            "zilliz: unexpected progress body",
+        )
         code = _as_int(body.code)
         # Success is code 0 (int or "0"; Milvus 2.3 said 200). A `code: 0` with a message and
         # no data (or data without a state) is an error too (ZD-MDX).
