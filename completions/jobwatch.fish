@@ -1,10 +1,1 @@
-_jobwatch_completion() {
-    local IFS=$'
-'
-    COMPREPLY=( $( env COMP_WORDS="${COMP_WORDS[*]}" \
-                   COMP_CWORD=$COMP_CWORD \
-                   _JOBWATCH_COMPLETE=complete_bash $1 ) )
-    return 0
-}
-
-complete -o default -F _jobwatch_completion jobwatch
+complete --command jobwatch --no-files --arguments "(env _JOBWATCH_COMPLETE=complete_fish _TYPER_COMPLETE_FISH_ACTION=get-args _TYPER_COMPLETE_ARGS=(commandline -cp) jobwatch)" --condition "env _JOBWATCH_COMPLETE=complete_fish _TYPER_COMPLETE_FISH_ACTION=is-args _TYPER_COMPLETE_ARGS=(commandline -cp) jobwatch"

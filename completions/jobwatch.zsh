@@ -1,10 +1,7 @@
+#compdef jobwatch
+
 _jobwatch_completion() {
-    local IFS=$'
-'
-    COMPREPLY=( $( env COMP_WORDS="${COMP_WORDS[*]}" \
-                   COMP_CWORD=$COMP_CWORD \
-                   _JOBWATCH_COMPLETE=complete_bash $1 ) )
-    return 0
+  eval $(env _TYPER_COMPLETE_ARGS="${words[1,$CURRENT]}" _JOBWATCH_COMPLETE=complete_zsh jobwatch)
 }
 
-complete -o default -F _jobwatch_completion jobwatch
+compdef _jobwatch_completion jobwatch

@@ -24,14 +24,30 @@ def _jobwatch(*args: str, env: dict[str, str] | None = None) -> str:
     return done.stdout
 
 
+# Typer's switch that makes `--show-completion SHELL` take the shell as a value instead of
+# detecting the shell it runs in.
+NAMED_SHELL = {"_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1"}
+
+
 @pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
 def test_shipped_completion_matches_the_app(shell: str) -> None:
     shipped = (ROOT / "completions" / f"jobwatch.{shell}").read_text()
-    generated = _jobwatch("--show-completion", shell)
+    generated = _jobwatch("--show-completion", shell, env=NAMED_SHELL)
     assert shipped == generated, (
         f"completions/jobwatch.{shell} is stale: regenerate it with "
-        f"`jobwatch --show-completion {shell} > completions/jobwatch.{shell}`"
+        f"`_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION=1 jobwatch --show-completion {shell} "
+        f"> completions/jobwatch.{shell}`"
     )
+
+
+def test_each_shell_gets_its_own_script() -> None:
+    first_lines = {
+        shell: (ROOT / "completions" / f"jobwatch.{shell}").read_text().splitlines()[0]
+        for shell in ("bash", "zsh", "fish")
+    }
+    assert first_lines["zsh"] == "#compdef jobwatch"
+    assert first_lines["bash"].startswith("_jobwatch_completion()")
+    assert first_lines["fish"].startswith("complete --command jobwatch")
 
 
 def _complete(words: str, tmp_path: Path) -> list[str]:
