@@ -17,24 +17,10 @@ from typer.testing import CliRunner, Result
 
 from jobwatch.cli import app
 from jobwatch.run import Streams
+from tests.contract import USER_VARS
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
-# Every variable the lookup order or the output decisions read.
-PROVIDER_VARS = (
-    "FIRECRAWL_API_KEY",
-    "FIRECRAWL_API_URL",
-    "COZE_API_TOKEN",
-    "ZILLIZ_API_KEY",
-    "BRIGHTDATA_API_TOKEN",
-    "BRIGHTDATA_API_KEY",
-    "CI",
-    "GITHUB_ACTIONS",
-    "GITHUB_OUTPUT",
-    "GITHUB_STEP_SUMMARY",
-    "NO_COLOR",
-    "FORCE_COLOR",
-)
 
 # Keys long enough to be masked to their last four characters.
 FC_KEY = "fc-0123456789abcdef0123456789ab9f2a"
@@ -47,7 +33,7 @@ ALL_KEYS = (FC_KEY, BD_KEY, ZZ_KEY, CZ_KEY)
 def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     """Nothing from the developer's machine leaks into a test."""
     for name in list(os.environ):
-        if name.startswith("JOBWATCH_") or name in PROVIDER_VARS:
+        if name.startswith(("JOBWATCH_", "GITHUB_")) or name in USER_VARS:
             monkeypatch.delenv(name, raising=False)
 
 

@@ -51,6 +51,8 @@ from typing import Any
 
 import pytest
 
+from tests.contract import USER_VARS
+
 pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,18 +65,7 @@ TYPED_KEY = "fc-readme0123456789abcdef9f2a"  # stdin (the hidden prompt) and $FC
 LOCAL_URL = re.compile(r"http://(?:localhost|127\.0\.0\.1):\d+")
 EXIT_NOTE = re.compile(r"#.*\bexit (\d+)\b")
 UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")
-REMOVED_VARS = {
-    "CI",
-    "GITLAB_CI",
-    "FIRECRAWL_API_KEY",
-    "FIRECRAWL_API_URL",
-    "COZE_API_TOKEN",
-    "ZILLIZ_API_KEY",
-    "BRIGHTDATA_API_TOKEN",
-    "BRIGHTDATA_API_KEY",
-    "FORCE_COLOR",
-    "NO_COLOR",
-}
+REMOVED_VARS = USER_VARS | {"GITLAB_CI"}
 WRAPPER = """#!/bin/sh
 "$README_TEST_PYTHON" -m jobwatch "$@"
 code=$?

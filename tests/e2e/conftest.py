@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 
+from tests.contract import USER_VARS
+
 SPEED = 20  # every story 20x faster: the default story takes 0.5 s
 # Generous: a loaded 2-core machine may be slow to start processes; the stories themselves
 # end in well under a second at this speed.
@@ -28,19 +30,7 @@ def clean_env(tmp_config: str, **extra: str) -> dict[str, str]:
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("JOBWATCH_", "GITHUB_"))
-        and key
-        not in {
-            "CI",
-            "FIRECRAWL_API_KEY",
-            "FIRECRAWL_API_URL",
-            "COZE_API_TOKEN",
-            "ZILLIZ_API_KEY",
-            "BRIGHTDATA_API_TOKEN",
-            "BRIGHTDATA_API_KEY",
-            "FORCE_COLOR",
-            "NO_COLOR",
-        }
+        if not key.startswith(("JOBWATCH_", "GITHUB_")) and key not in USER_VARS
     }
     env["JOBWATCH_CONFIG_DIR"] = tmp_config
     env.update(extra)
