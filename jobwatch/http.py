@@ -264,7 +264,3 @@ def expect_json_object(response: httpx.Response, *, provider: str) -> dict[str, 
 
 def host_of(url: str) -> str:
     return httpx.URL(url).netloc.decode("ascii")
-
-
-def print_debug(out: TextIO | None, text: str) -> None:
-    print(f"debug: {text}", file=out or sys.stderr, flush=True)

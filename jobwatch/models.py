@@ -105,3 +105,8 @@ def ratio(completed: int | None, total: int | None) -> float | None:
     if completed is None or not total:
         return None
     return max(0.0, min(1.0, completed / total))
+
+
+def present(**fields: Any) -> dict[str, Any]:
+    """The fields that have a value: what goes under a JOB's `extra`."""
+    return {key: value for key, value in fields.items() if value is not None}

@@ -8,7 +8,7 @@ import httpx
 from pydantic import BaseModel, ConfigDict
 
 from jobwatch.http import error_text, expect_json_object, raise_for_status
-from jobwatch.models import JobState, JobStatus
+from jobwatch.models import JobState, JobStatus, present
 from jobwatch.providers.base import JobStatusOrError, Provider, read_body
 
 
@@ -77,16 +77,12 @@ class BrightData(Provider):
             "brightdata: unexpected progress body",
         )
         state = self.map_state(body.status)
-        extra = {
-            key: value
-            for key, value in {
-                "dataset_id": body.dataset_id,
-                "records": body.records,
-                "errors": body.errors,
-                "collection_duration": body.collection_duration,
-            }.items()
-            if value is not None
-        }
+        extra = present(
+            dataset_id=body.dataset_id,
+            records=body.records,
+            errors=body.errors,
+            collection_duration=body.collection_duration,
+        )
         return [
             JobStatus(
                 provider=self.name,

@@ -17,7 +17,7 @@ from jobwatch.errors import (
     UsageError,
 )
 from jobwatch.http import body_text, json_body, raise_for_status, retry_after_seconds
-from jobwatch.models import JobState, JobStatus, percent_to_fraction
+from jobwatch.models import JobState, JobStatus, percent_to_fraction, present
 from jobwatch.providers.base import JobStatusOrError, Provider, read_body
 
 BASE_URLS = {"global": "https://api.coze.com", "cn": "https://api.coze.cn"}
@@ -156,19 +156,15 @@ class Coze(Provider):
         word = STATUS_WORDS.get(number, str(document.status)) if number is not None else "?"
         state = self.map_state(word)
         running = state is JobState.RUNNING
-        extra = {
-            key: value
-            for key, value in {
-                "document_name": document.document_name,
-                "size": document.size,
-                "type": document.type,
-                "status_code": document.status,
-                "update_type": document.update_type,
-                "update_interval": document.update_interval,
-                "logid": logid,
-            }.items()
-            if value is not None
-        }
+        extra = present(
+            document_name=document.document_name,
+            size=document.size,
+            type=document.type,
+            status_code=document.status,
+            update_type=document.update_type,
+            update_interval=document.update_interval,
+            logid=logid,
+        )
         return JobStatus(
             provider=self.name,
             id=document.document_id,

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict
 
 from jobwatch.errors import JobwatchError, RetryableError, StateUnknownError
 from jobwatch.http import error_text, expect_json_object, raise_for_status
-from jobwatch.models import JobState, JobStatus, ratio
+from jobwatch.models import JobState, JobStatus, present, ratio
 from jobwatch.providers.base import JobStatusOrError, Provider, read_body
 
 CLOUD_BASE_URL = "https://api.firecrawl.dev"
@@ -107,19 +107,15 @@ class Firecrawl(Provider):
         status: str,
         message: str | None,
     ) -> JobStatus:
-        extra = {
-            key: value
-            for key, value in {
-                "kind": "crawl" if self.crawl else "batch_scrape",
-                "creditsUsed": body.creditsUsed,
-                "expiresAt": body.expiresAt,
-                "createdAt": body.createdAt,
-                "completedAt": body.completedAt,
-                "duration": body.duration,
-                "warning": body.warning,
-            }.items()
-            if value is not None
-        }
+        extra = present(
+            kind="crawl" if self.crawl else "batch_scrape",
+            creditsUsed=body.creditsUsed,
+            expiresAt=body.expiresAt,
+            createdAt=body.createdAt,
+            completedAt=body.completedAt,
+            duration=body.duration,
+            warning=body.warning,
+        )
         return JobStatus(
             provider=self.name,
             id=job_id,

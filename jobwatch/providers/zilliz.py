@@ -16,7 +16,7 @@ from jobwatch.errors import (
     UsageError,
 )
 from jobwatch.http import error_text, expect_json_object, raise_for_status
-from jobwatch.models import Item, JobState, JobStatus, percent_to_fraction, ratio
+from jobwatch.models import Item, JobState, JobStatus, percent_to_fraction, present, ratio
 from jobwatch.providers.base import JobStatusOrError, Provider, read_body
 
 CLOUD_BASE_URLS = {
@@ -87,11 +87,8 @@ class Zilliz(Provider):
     def __init__(self, settings: Any) -> None:
         super().__init__(settings)
         self.cluster_id = settings.cluster_id
-        self.is_cloud = httpx.URL(self.base_url).host in {
-            httpx.URL(url).host for url in CLOUD_BASE_URLS.values()
-        }
         # Milvus needs no cluster id; anything else with a cluster id speaks getProgress.
-        self.is_milvus = not self.is_cloud and not self.cluster_id
+        self.is_milvus = not _is_cloud(self.base_url) and not self.cluster_id
         if not self.is_milvus and not self.cluster_id:
             raise UsageError(
                 "zilliz needs a cluster id: pass --cluster-id in01-…, or store one with "
@@ -108,9 +105,7 @@ class Zilliz(Provider):
     @property
     def needs_key(self) -> bool:
         # A Milvus server with authorization disabled takes no token (MV-DOC).
-        return httpx.URL(self.base_url).host in {
-            httpx.URL(url).host for url in CLOUD_BASE_URLS.values()
-        }
+        return _is_cloud(self.base_url)
 
     @property
     def label(self) -> str:
@@ -171,19 +166,15 @@ class Zilliz(Provider):
             )
             for part in job.details
         ]
-        extra = {
-            key: value
-            for key, value in {
-                "collectionName": job.collectionName,
-                "fileName": job.fileName or None,
-                "fileSize": job.fileSize,
-                "totalRows": job.totalRows,
-                "importedRows": job.importedRows,
-                "completeTime": job.completeTime or None,
-                "api": "milvus" if self.is_milvus else "zilliz",
-            }.items()
-            if value is not None
-        }
+        extra = present(
+            collectionName=job.collectionName,
+            fileName=job.fileName or None,
+            fileSize=job.fileSize,
+            totalRows=job.totalRows,
+            importedRows=job.importedRows,
+            completeTime=job.completeTime or None,
+            api="milvus" if self.is_milvus else "zilliz",
+        )
         has_rows = job.importedRows is not None and bool(job.totalRows)
         return JobStatus(
             provider=self.name,
@@ -209,3 +200,10 @@ def _as_int(code: int | str | None) -> int | None:
         return int(code)
     except ValueError:
         return None
+
+
+def _is_cloud(base_url: str) -> bool:
+    return httpx.URL(base_url).host in _CLOUD_HOSTS
+
+
+_CLOUD_HOSTS = frozenset(httpx.URL(url).host for url in CLOUD_BASE_URLS.values())

@@ -8,6 +8,7 @@ size-weighted mean.
 from __future__ import annotations
 
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from jobwatch.sim.replies import (
@@ -130,14 +131,20 @@ def zilliz_progress(request: SimRequest, book: JobBook) -> Reply:
         )
     if not cluster_id and not has_project:
         return _error(1802, "missing required parameters, error: clusterId is required")
-    job_id = str(body["jobId"])
-    visit = book.visit("zilliz", job_id)
+    return _progress(book, "zilliz", str(body["jobId"]), _zilliz_data)
+
+
+def _progress(
+    book: JobBook, api: str, job_id: str, data: Callable[[str, Snapshot], JsonObject]
+) -> Reply:
+    """One progress answer, Zilliz's or Milvus's shape: a fault, not found, or the job."""
+    visit = book.visit(api, job_id)
     fault = _fault(visit.fault)
     if fault is not None:
         return fault
     if visit.story.gone:
         return _not_found(job_id)
-    return json_reply({"code": 0, "data": _zilliz_data(job_id, visit.snapshot)})
+    return json_reply({"code": 0, "data": data(job_id, visit.snapshot)})
 
 
 def _zilliz_data(job_id: str, snapshot: Snapshot) -> JsonObject:
@@ -197,14 +204,7 @@ def milvus_progress(request: SimRequest, book: JobBook) -> Reply:
     problem = _job_id_error(body, "JobIDReq")
     if problem is not None or body is None:
         return problem or _error(1801, "can only accept json format request")
-    job_id = str(body["jobId"])
-    visit = book.visit("milvus", job_id)
-    fault = _fault(visit.fault)
-    if fault is not None:
-        return fault
-    if visit.story.gone:
-        return _not_found(job_id)
-    return json_reply({"code": 0, "data": _milvus_data(job_id, visit.snapshot)})
+    return _progress(book, "milvus", str(body["jobId"]), _milvus_data)
 
 
 def _milvus_data(job_id: str, snapshot: Snapshot) -> JsonObject:
