@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
-import importlib.util
 import json
+import os
 import re
-import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, TextIO
 
 import httpx
@@ -18,72 +17,94 @@ import httpx
 from jobwatch import __version__
 from jobwatch.bodyfilter import TopLevelFilter
 from jobwatch.errors import CredentialsError, NotFoundError, RetryableError, StateUnknownError
+from jobwatch.transport import PooledTransport
 
 USER_AGENT = f"jobwatch/{__version__}"
 RETRYABLE_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
 
 
-def make_client(
-    *,
-    transport: httpx.AsyncBaseTransport | None = None,
-    debug: TextIO | None = None,
-    max_connections: int = 32,
-) -> httpx.AsyncClient:
-    """One client for the whole run: a keep-alive connection pool per host. The poller never
-    has more than 32 requests in flight (PollSettings.max_in_flight), so 32 connections."""
-    _note_missing_sniffio()
-    hooks: dict[str, list[Callable[..., Any]]] = {}
-    if debug is not None:
-        hooks = {"request": [_debug_request(debug)], "response": [_debug_response(debug)]}
-    # Keep every connection alive: with fewer keep-alive slots than connections, httpcore's
-    # pool closes an idle connection whenever the pool is fuller than that, and reconnects.
-    limits = httpx.Limits(
-        max_connections=max_connections, max_keepalive_connections=max_connections
-    )
-    return httpx.AsyncClient(
-        transport=transport or _SchemeTransport(limits),
-        headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
-        limits=limits,
-        event_hooks=hooks,
-        follow_redirects=False,
-        trust_env=True,
-    )
+DEFAULT_HEADERS = {
+    "User-Agent": USER_AGENT,
+    "Accept": "application/json",
+    "Accept-Encoding": "gzip, deflate",
+}
+_PROXY_SCHEMES = ("http", "https", "all")
 
 
-class _SchemeTransport(httpx.AsyncBaseTransport):
-    """httpx's transport, with the certificate store loaded only when an https:// URL is first
-    used: loading it costs tens of milliseconds that a check of `jobwatch sim` or of a
-    self-hosted http:// endpoint does not need. Certificates are verified as httpx does."""
+class Client:
+    """The run's HTTP client: builds requests with jobwatch's headers and sends them.
 
-    def __init__(self, limits: httpx.Limits) -> None:
-        self._limits = limits
-        self._plain: httpx.AsyncHTTPTransport | None = None
-        self._tls: httpx.AsyncHTTPTransport | None = None
+    Requests go straight to one transport: PooledTransport (keep-alive HTTP/1.1 on asyncio) or
+    the one a test injects. httpx's own client is used only when the environment names a proxy
+    (HTTPS_PROXY, ALL_PROXY, …), because it honours those variables and NO_PROXY; otherwise its
+    per-request machinery (cookie jar, auth and redirect flows) would cost more CPU than a
+    status poll itself.
+    """
 
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        if request.url.scheme == "https":
-            if self._tls is None:
-                self._tls = httpx.AsyncHTTPTransport(limits=self._limits, trust_env=True)
-            return await self._tls.handle_async_request(request)
-        if self._plain is None:
-            # Only ever given http:// URLs, so it never makes a TLS connection to verify.
-            self._plain = httpx.AsyncHTTPTransport(
-                verify=False, limits=self._limits, trust_env=True
-            )
-        return await self._plain.handle_async_request(request)
+    def __init__(
+        self,
+        transport: httpx.AsyncBaseTransport | None = None,
+        *,
+        debug: TextIO | None = None,
+        env: Mapping[str, str] = os.environ,
+    ) -> None:
+        self._debug = debug
+        self._proxied: httpx.AsyncClient | None = None
+        if transport is None and any(
+            env.get(f"{scheme}_proxy") or env.get(f"{scheme.upper()}_PROXY")
+            for scheme in _PROXY_SCHEMES
+        ):
+            self._proxied = httpx.AsyncClient(trust_env=True, follow_redirects=False)
+        self._transport = transport or PooledTransport()
+        self._urls: dict[str, httpx.URL] = {}  # parsed once per job URL, not once per poll
+
+    def build_request(
+        self,
+        method: str,
+        url: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        json: Any = None,
+    ) -> httpx.Request:
+        parsed = self._urls.get(url)
+        if parsed is None:
+            parsed = self._urls[url] = httpx.URL(url)
+        all_headers = {**DEFAULT_HEADERS, **headers} if headers else DEFAULT_HEADERS
+        return httpx.Request(method, parsed, headers=all_headers, json=json)
+
+    async def send(self, request: httpx.Request, *, stream: bool = False) -> httpx.Response:
+        """The response; its body is read whole unless `stream` (then the caller closes it)."""
+        if self._debug:
+            auth = request.headers.get("Authorization")
+            suffix = f" Authorization: {redact(auth)}" if auth else ""
+            self._log(f"debug: → {request.method} {request.url}{suffix}")
+        if self._proxied is not None:
+            response = await self._proxied.send(request, stream=True)
+        else:
+            response = await self._transport.handle_async_request(request)
+            response.request = request
+        if self._debug:
+            self._log(f"debug: ← {response.status_code} {request.method} {request.url}")
+        if not stream:
+            try:
+                await response.aread()
+            finally:
+                await response.aclose()
+        return response
+
+    def _log(self, line: str) -> None:
+        print(line, file=self._debug, flush=True)
 
     async def aclose(self) -> None:
-        for transport in (self._plain, self._tls):
-            if transport is not None:
-                await transport.aclose()
+        if self._proxied is not None:
+            await self._proxied.aclose()
+        await self._transport.aclose()
 
+    async def __aenter__(self) -> Client:
+        return self
 
-def _note_missing_sniffio() -> None:
-    """httpcore imports `sniffio` on every request to learn which event loop runs it; when it
-    is not installed, each failed import searches sys.path again (about 0.1 ms, twice per
-    request). Record it as absent once: httpcore then assumes asyncio, as it does anyway."""
-    if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
-        sys.modules["sniffio"] = None  # type: ignore[assignment]
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
 
 
 def redact(value: str) -> str:
@@ -95,29 +116,8 @@ def redact(value: str) -> str:
     return f"{scheme} …{shown}".strip()
 
 
-def _debug_request(out: TextIO) -> Callable[[httpx.Request], Any]:
-    async def log(request: httpx.Request) -> None:
-        auth = request.headers.get("Authorization")
-        suffix = f" Authorization: {redact(auth)}" if auth else ""
-        print(f"debug: → {request.method} {request.url}{suffix}", file=out, flush=True)
-
-    return log
-
-
-def _debug_response(out: TextIO) -> Callable[[httpx.Response], Any]:
-    async def log(response: httpx.Response) -> None:
-        request = response.request
-        print(
-            f"debug: ← {response.status_code} {request.method} {request.url}",
-            file=out,
-            flush=True,
-        )
-
-    return log
-
-
 async def send(
-    client: httpx.AsyncClient,
+    client: Client,
     request: httpx.Request,
     time_limit: float,
     *,
@@ -148,7 +148,7 @@ _BODY_HEADERS = frozenset({"content-length", "content-encoding", "transfer-encod
 
 
 async def _send_dropping(
-    client: httpx.AsyncClient, request: httpx.Request, drop_keys: frozenset[str]
+    client: Client, request: httpx.Request, drop_keys: frozenset[str]
 ) -> httpx.Response:
     response = await client.send(request, stream=True)
     length = response.headers.get("Content-Length", "")

@@ -9,12 +9,10 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
-import httpx
-
 from jobwatch import exitcodes
 from jobwatch.config import mask
 from jobwatch.errors import JobwatchError, RetryableError
-from jobwatch.http import host_of, send
+from jobwatch.http import Client, host_of, send
 from jobwatch.models import JobState, JobStatus, utc_now_iso
 from jobwatch.providers.base import Provider
 
@@ -119,7 +117,7 @@ class Poller:
         self,
         groups: Sequence[JobGroup],
         settings: PollSettings,
-        client: httpx.AsyncClient,
+        client: Client,
         *,
         clock: Clock = time.monotonic,
         sleep: Sleep = asyncio.sleep,

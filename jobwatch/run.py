@@ -15,7 +15,7 @@ import httpx
 from rich.console import Console
 
 from jobwatch import exitcodes
-from jobwatch.http import make_client
+from jobwatch.http import Client
 from jobwatch.models import JobState, JobStatus
 from jobwatch.options import ColorMode, ProgressMode, RunOptions
 from jobwatch.poll import Event, JobGroup, Poller, PollSettings, RetryEvent, WarningEvent
@@ -134,8 +134,8 @@ async def _poll(
     box: list[Poller],
     debug: bool,
 ) -> None:
-    async with make_client(
-        transport=streams.transport, debug=streams.stderr if debug else None
+    async with Client(
+        streams.transport, debug=streams.stderr if debug else None, env=streams.env
     ) as client:
         poller = Poller(groups, settings, client)
         box.append(poller)

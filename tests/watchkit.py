@@ -19,6 +19,7 @@ from typing import Any
 import httpx
 
 from jobwatch.config import ProviderSettings
+from jobwatch.http import Client
 from jobwatch.poll import Event, JobGroup, Poller, PollSettings, RetryEvent, StatusEvent
 from jobwatch.poll import WarningEvent as WarningEvent  # re-exported for the tests
 
@@ -197,7 +198,7 @@ def watch(
     )
 
     async def main() -> tuple[Poller, list[Event]]:
-        async with httpx.AsyncClient(transport=httpx.MockTransport(script)) as client:
+        async with Client(httpx.MockTransport(script)) as client:
             poller = Poller(
                 groups, settings, client, clock=clock, sleep=clock.sleep, rng=rng or MaxRng(0)
             )

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ValidationError
 
 from jobwatch.config import ProviderSettings, missing_key_error
 from jobwatch.errors import JobwatchError, StateUnknownError, UsageError
+from jobwatch.http import Client
 from jobwatch.models import JobState, JobStatus
 
 # A parse result per job: its status, or the error that stands for it (e.g. one Coze document
@@ -76,7 +77,7 @@ class Provider(ABC):
         return [[job_id] for job_id in job_ids]
 
     @abstractmethod
-    def build_request(self, client: httpx.AsyncClient, job_ids: Sequence[str]) -> httpx.Request:
+    def build_request(self, client: Client, job_ids: Sequence[str]) -> httpx.Request:
         """The request that reads these jobs' states."""
 
     @abstractmethod

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import httpx
 from pydantic import BaseModel, ConfigDict
 
-from jobwatch.http import error_text, expect_json_object, raise_for_status
+from jobwatch.http import Client, error_text, expect_json_object, raise_for_status
 from jobwatch.models import JobState, JobStatus, present
 from jobwatch.providers.base import JobStatusOrError, Provider, read_body
 
@@ -59,7 +59,7 @@ class BrightData(Provider):
     def default_base_url(cls, region: str | None) -> str:
         return "https://api.brightdata.com"
 
-    def build_request(self, client: httpx.AsyncClient, job_ids: Sequence[str]) -> httpx.Request:
+    def build_request(self, client: Client, job_ids: Sequence[str]) -> httpx.Request:
         (snapshot_id,) = job_ids
         return client.build_request(
             "GET",

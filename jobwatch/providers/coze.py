@@ -16,7 +16,7 @@ from jobwatch.errors import (
     StateUnknownError,
     UsageError,
 )
-from jobwatch.http import body_text, json_body, raise_for_status, retry_after_seconds
+from jobwatch.http import Client, body_text, json_body, raise_for_status, retry_after_seconds
 from jobwatch.models import JobState, JobStatus, percent_to_fraction, present
 from jobwatch.providers.base import JobStatusOrError, Provider, read_body
 
@@ -89,7 +89,7 @@ class Coze(Provider):
     def batches(self, job_ids: Sequence[str]) -> list[list[str]]:
         return [list(job_ids)]
 
-    def build_request(self, client: httpx.AsyncClient, job_ids: Sequence[str]) -> httpx.Request:
+    def build_request(self, client: Client, job_ids: Sequence[str]) -> httpx.Request:
         return client.build_request(
             "POST",
             f"{self.base_url}/v1/datasets/{self.dataset_id}/process",

@@ -10,7 +10,7 @@ import httpx
 from pydantic import BaseModel, ConfigDict
 
 from jobwatch.errors import JobwatchError, RetryableError, StateUnknownError
-from jobwatch.http import error_text, expect_json_object, raise_for_status
+from jobwatch.http import Client, error_text, expect_json_object, raise_for_status
 from jobwatch.models import JobState, JobStatus, present, ratio
 from jobwatch.providers.base import JobStatusOrError, Provider, read_body
 
@@ -73,7 +73,7 @@ class Firecrawl(Provider):
     def label(self) -> str:
         return "firecrawl crawl" if self.crawl else "firecrawl batch scrape"
 
-    def build_request(self, client: httpx.AsyncClient, job_ids: Sequence[str]) -> httpx.Request:
+    def build_request(self, client: Client, job_ids: Sequence[str]) -> httpx.Request:
         (job_id,) = job_ids
         kind = "crawl" if self.crawl else "batch/scrape"
         return client.build_request(

@@ -15,7 +15,7 @@ from jobwatch.errors import (
     StateUnknownError,
     UsageError,
 )
-from jobwatch.http import error_text, expect_json_object, raise_for_status
+from jobwatch.http import Client, error_text, expect_json_object, raise_for_status
 from jobwatch.models import Item, JobState, JobStatus, percent_to_fraction, present, ratio
 from jobwatch.providers.base import JobStatusOrError, Provider, read_body
 
@@ -111,7 +111,7 @@ class Zilliz(Provider):
     def label(self) -> str:
         return "milvus" if self.is_milvus else f"zilliz cluster {self.cluster_id}"
 
-    def build_request(self, client: httpx.AsyncClient, job_ids: Sequence[str]) -> httpx.Request:
+    def build_request(self, client: Client, job_ids: Sequence[str]) -> httpx.Request:
         (job_id,) = job_ids
         # Always a string: old examples sent a number > 2^53 (ZD-MD); Milvus rejects numbers.
         body: dict[str, str] = {"jobId": str(job_id)}

@@ -19,7 +19,7 @@ import pytest
 
 from jobwatch.config import ProviderSettings
 from jobwatch.errors import JobwatchError
-from jobwatch.http import send
+from jobwatch.http import Client, send
 from jobwatch.models import JobStatus
 from jobwatch.providers.base import JobStatusOrError, Provider
 
@@ -101,7 +101,7 @@ def call(provider: Provider, ids: Sequence[str], fake: FakeEndpoint) -> list[Job
     """build_request -> send -> parse, the way the poller does it."""
 
     async def round_trip() -> list[JobStatusOrError]:
-        async with httpx.AsyncClient(transport=httpx.MockTransport(fake)) as client:
+        async with Client(httpx.MockTransport(fake)) as client:
             request = provider.build_request(client, list(ids))
             response = await send(client, request, 5.0, drop_keys=provider.drop_body_keys)
             return provider.parse(response, list(ids))

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from jobwatch.bodyfilter import TopLevelFilter, without_keys
-from jobwatch.http import SMALL_BODY, send
+from jobwatch.http import SMALL_BODY, Client, send
 from jobwatch.providers import Firecrawl
 
 from .conftest import settings
@@ -139,7 +139,7 @@ def _send(body: bytes, *, status: int = 200, drop: frozenset[str] = DATA) -> htt
         return httpx.Response(status, content=body, headers={"Content-Type": "application/json"})
 
     async def round_trip() -> httpx.Response:
-        async with httpx.AsyncClient(transport=httpx.MockTransport(answer)) as client:
+        async with Client(httpx.MockTransport(answer)) as client:
             return await send(
                 client, client.build_request("GET", "http://h/x"), 5.0, drop_keys=drop
             )
@@ -176,7 +176,7 @@ def test_firecrawl_reads_a_big_status_body_without_its_data():
         return httpx.Response(200, content=body, headers={"Content-Type": "application/json"})
 
     async def round_trip() -> Any:
-        async with httpx.AsyncClient(transport=httpx.MockTransport(answer)) as client:
+        async with Client(httpx.MockTransport(answer)) as client:
             request = provider.build_request(client, ["job"])
             response = await send(client, request, 5.0, drop_keys=provider.drop_body_keys)
             assert len(response.content) < 1000

@@ -1,0 +1,264 @@
+"""HTTP/1.1 over asyncio streams: the transport under jobwatch's httpx client.
+
+One keep-alive pool per origin (scheme, host, port); certificates are verified with httpx's own
+SSL context (certifi, SSL_CERT_FILE / SSL_CERT_DIR). httpx's default transport (httpcore on
+anyio) costs several times more CPU per request, and about 90 ms of imports, than a status poll
+needs: see tests/benchmarks. Proxies from the environment are still served by httpx's own
+transports, which the client mounts for them (trust_env).
+
+The poller bounds the requests in flight, so the transport does not: it keeps up to
+`max_idle_per_origin` idle connections per origin for reuse and closes the rest.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+from collections.abc import AsyncIterator
+
+import httpx
+
+HEAD_LIMIT = 64 * 1024  # the longest status line plus headers we accept
+READ_SIZE = 64 * 1024
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+_NO_BODY_STATUS = frozenset({204, 304})
+
+Origin = tuple[str, str, int]
+RawHeaders = list[tuple[bytes, bytes]]
+
+
+class _Connection:
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.reader = reader
+        self.writer = writer
+
+    @property
+    def usable(self) -> bool:
+        """Still open at both ends (an idle keep-alive connection the server closed is not)."""
+        return not (self.writer.is_closing() or self.reader.at_eof())
+
+    def close(self) -> None:
+        self.writer.close()
+
+
+class PooledTransport(httpx.AsyncBaseTransport):
+    """HTTP/1.1 with keep-alive; what httpx's client needs from a transport and no more."""
+
+    def __init__(self, *, max_idle_per_origin: int = 32) -> None:
+        self._max_idle = max_idle_per_origin
+        self._idle: dict[Origin, list[_Connection]] = {}
+        self._ssl: ssl.SSLContext | None = None
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        url = request.url
+        origin = (url.scheme, url.host, url.port or _DEFAULT_PORTS.get(url.scheme, 80))
+        connection = self._reuse(origin) or await self._connect(origin)
+        try:
+            await _send_head_and_body(connection, request)
+            version, status, reason, headers = await _read_head(connection.reader)
+        except BaseException:
+            connection.close()
+            raise
+        framing = _framing(request.method, status, headers)
+        keep_alive = version == b"HTTP/1.1" and not _has_token(headers, b"connection", b"close")
+        body = _Body(self, origin, connection, framing, keep_alive)
+        return httpx.Response(
+            status,
+            headers=headers,
+            stream=body,
+            extensions={"http_version": version, "reason_phrase": reason},
+        )
+
+    async def aclose(self) -> None:
+        for connections in self._idle.values():
+            for connection in connections:
+                connection.close()
+        self._idle.clear()
+        await asyncio.sleep(0)  # let the event loop finish closing the sockets
+
+    def _reuse(self, origin: Origin) -> _Connection | None:
+        idle = self._idle.get(origin)
+        while idle:
+            connection = idle.pop()
+            if connection.usable:
+                return connection
+            connection.close()
+        return None
+
+    def release(self, origin: Origin, connection: _Connection) -> None:
+        idle = self._idle.setdefault(origin, [])
+        if len(idle) < self._max_idle and connection.usable:
+            idle.append(connection)
+        else:
+            connection.close()
+
+    async def _connect(self, origin: Origin) -> _Connection:
+        scheme, host, port = origin
+        if scheme not in _DEFAULT_PORTS:
+            raise httpx.UnsupportedProtocol(f"cannot send {scheme}:// requests (http or https)")
+        tls = self._ssl_context() if scheme == "https" else None
+        try:
+            reader, writer = await asyncio.open_connection(
+                host, port, ssl=tls, server_hostname=host if tls else None, limit=HEAD_LIMIT
+            )
+        except (OSError, ssl.SSLError) as exc:
+            raise httpx.ConnectError(_describe(exc, f"cannot connect to {host}:{port}")) from exc
+        return _Connection(reader, writer)
+
+    def _ssl_context(self) -> ssl.SSLContext:
+        # Loaded on the first https:// request only: `jobwatch sim` and self-hosted http://
+        # endpoints never pay for reading the certificate store.
+        if self._ssl is None:
+            self._ssl = httpx.create_ssl_context()
+        return self._ssl
+
+
+class _Body(httpx.AsyncByteStream):
+    """A response body read off the connection, which goes back to the pool when it is done."""
+
+    def __init__(
+        self,
+        transport: PooledTransport,
+        origin: Origin,
+        connection: _Connection,
+        framing: int | str,
+        keep_alive: bool,
+    ) -> None:
+        self._transport = transport
+        self._origin = origin
+        self._connection: _Connection | None = connection
+        self._framing = framing
+        self._keep_alive = keep_alive
+        self._complete = False
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        connection = self._connection
+        if connection is None:
+            return
+        reader = connection.reader
+        try:
+            if self._framing == "chunked":
+                async for chunk in _read_chunked(reader):
+                    yield chunk
+            elif self._framing == "until-close":
+                while data := await reader.read(READ_SIZE):
+                    yield data
+                self._keep_alive = False
+            else:
+                assert isinstance(self._framing, int)
+                async for chunk in _read_length(reader, self._framing):
+                    yield chunk
+        except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError) as exc:
+            raise httpx.ReadError(
+                _describe(exc, "the connection closed before the whole answer arrived")
+            ) from exc
+        except ValueError as exc:
+            raise httpx.RemoteProtocolError(f"malformed chunked body: {exc}") from exc
+        self._complete = True
+
+    async def aclose(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is None:
+            return
+        if self._complete and self._keep_alive:
+            self._transport.release(self._origin, connection)
+        else:
+            connection.close()
+
+
+async def _send_head_and_body(connection: _Connection, request: httpx.Request) -> None:
+    body = await request.aread()
+    lines = [b"%s %s HTTP/1.1\r\n" % (request.method.encode("ascii"), request.url.raw_path)]
+    lines += [b"%s: %s\r\n" % (name, value) for name, value in request.headers.raw]
+    lines += [b"\r\n", body]
+    try:
+        connection.writer.write(b"".join(lines))
+        await connection.writer.drain()
+    except OSError as exc:
+        raise httpx.WriteError(_describe(exc, "the connection broke while sending")) from exc
+
+
+async def _read_head(reader: asyncio.StreamReader) -> tuple[bytes, int, bytes, RawHeaders]:
+    """The status line and headers of the final answer (interim 1xx answers are skipped)."""
+    while True:
+        try:
+            head = await reader.readuntil(b"\r\n\r\n")
+        except asyncio.IncompleteReadError as exc:
+            if not exc.partial:
+                raise httpx.RemoteProtocolError(
+                    "Server disconnected without sending a response."
+                ) from exc
+            raise httpx.RemoteProtocolError("the answer's headers were cut short") from exc
+        except asyncio.LimitOverrunError as exc:
+            raise httpx.RemoteProtocolError(
+                f"the answer's headers are longer than {HEAD_LIMIT} bytes"
+            ) from exc
+        except OSError as exc:
+            raise httpx.ReadError(_describe(exc, "the connection broke")) from exc
+        status_line, *header_lines = head[:-4].split(b"\r\n")
+        version, _, rest = status_line.partition(b" ")
+        code, _, reason = rest.partition(b" ")
+        if not version.startswith(b"HTTP/1.") or not code.isdigit() or len(code) != 3:
+            raise httpx.RemoteProtocolError(f"not an HTTP/1.1 answer: {status_line[:80]!r}")
+        status = int(code)
+        if 100 <= status < 200:
+            continue
+        headers: RawHeaders = []
+        for line in header_lines:
+            name, colon, value = line.partition(b":")
+            if colon:
+                headers.append((name.strip(), value.strip()))
+        return version, status, reason, headers
+
+
+def _framing(method: str, status: int, headers: RawHeaders) -> int | str:
+    """How the body ends: its length, `chunked`, or `until-close`."""
+    if method == "HEAD" or status in _NO_BODY_STATUS:
+        return 0
+    if _has_token(headers, b"transfer-encoding", b"chunked"):
+        return "chunked"
+    for name, value in headers:
+        if name.lower() == b"content-length":
+            if not value.isdigit():
+                raise httpx.RemoteProtocolError(f"bad Content-Length: {value[:40]!r}")
+            return int(value)
+    return "until-close"
+
+
+def _has_token(headers: RawHeaders, name: bytes, token: bytes) -> bool:
+    return any(
+        key.lower() == name and token in value.lower().replace(b" ", b"").split(b",")
+        for key, value in headers
+    )
+
+
+async def _read_length(reader: asyncio.StreamReader, length: int) -> AsyncIterator[bytes]:
+    if 0 < length <= READ_SIZE:
+        yield await reader.readexactly(length)
+        return
+    left = length
+    while left:
+        data = await reader.read(min(left, READ_SIZE))
+        if not data:
+            raise asyncio.IncompleteReadError(b"", left)
+        left -= len(data)
+        yield data
+
+
+async def _read_chunked(reader: asyncio.StreamReader) -> AsyncIterator[bytes]:
+    while True:
+        size_line = await reader.readuntil(b"\r\n")
+        size = int(size_line.split(b";", 1)[0].strip(), 16)
+        if size == 0:
+            while await reader.readuntil(b"\r\n") != b"\r\n":
+                pass  # trailer fields: nothing we read
+            return
+        async for chunk in _read_length(reader, size):
+            yield chunk
+        if await reader.readexactly(2) != b"\r\n":
+            raise ValueError("a chunk does not end with CRLF")
+
+
+def _describe(exc: BaseException, fallback: str) -> str:
+    text = str(exc).strip()
+    return f"{fallback}: {text}" if text else fallback
