@@ -1,26 +1,22 @@
-"""The command line: commands, options, and the one place where errors become exit codes."""
+"""The Typer app: commands, options and help. What the job commands do is in commands.py, which
+the fast path (fastargs.py) runs too."""
 
 from __future__ import annotations
 
 import functools
 import os
-import re
 import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
+from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
 
-from jobwatch import exitcodes
+from jobwatch.commands import exit_code_of, run_jobs
 from jobwatch.entry import version_line
 from jobwatch.errors import JobwatchError, UsageError
-from jobwatch.options import ColorMode, ProgressMode, RunOptions
-
-if TYPE_CHECKING:
-    from jobwatch.poll import JobGroup
-    from jobwatch.providers.base import Provider
+from jobwatch.options import ColorMode, ProgressMode, Region, RunOptions
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -31,11 +27,6 @@ class ProviderName(StrEnum):
     ZILLIZ = "zilliz"
     COZE = "coze"
     FIRECRAWL = "firecrawl"
-
-
-class Region(StrEnum):
-    GLOBAL = "global"
-    CN = "cn"
 
 
 app = typer.Typer(
@@ -58,35 +49,17 @@ auth_app = typer.Typer(
 app.add_typer(auth_app, name="auth")
 
 
-def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
-    """THE place where errors become exit codes: a JobwatchError prints one line and exits
-    with its code; Ctrl-C exits 130; anything else is a bug, reported in one line, exit 3."""
+def reports_errors(command: Callable[P, R]) -> Callable[P, None]:
+    """Errors become exit codes in one place (commands.exit_code_of); Typer's own exits pass."""
 
     @functools.wraps(command)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return command(*args, **kwargs)
-        except JobwatchError as exc:
-            print(f"jobwatch: error: {exc.message}", file=sys.stderr)
-            if os.environ.get("GITHUB_ACTIONS") == "true":
-                from jobwatch.render import github
-
-                github.report_error(exc.message, exc.exit_code, os.environ, sys.stderr)
-            raise typer.Exit(exc.exit_code) from None
-        except KeyboardInterrupt:
-            print("interrupted", file=sys.stderr)
-            raise typer.Exit(exitcodes.INTERRUPTED) from None
-        except (typer.Exit, typer.Abort, typer.BadParameter):
-            raise
-        except Exception as exc:
-            if os.environ.get("JOBWATCH_TRACEBACK"):
-                raise
-            print(
-                f"jobwatch: internal error: {type(exc).__name__}: {exc} "
-                "(set JOBWATCH_TRACEBACK=1 for details, and please report it)",
-                file=sys.stderr,
-            )
-            raise typer.Exit(exitcodes.UNKNOWN) from None
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> None:
+        code = exit_code_of(
+            lambda: command(*args, **kwargs),  # type: ignore[arg-type, return-value]
+            passthrough=(typer.Exit, typer.Abort, typer.BadParameter),
+        )
+        if code:
+            raise typer.Exit(code)
 
     return wrapper
 
@@ -223,99 +196,14 @@ Debug = Annotated[
     typer.Option("--debug", help="Log each HTTP request and response status to stderr (redacted)."),
 ]
 
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smh]?)\s*$")
 
+def _run(command: str, values: dict[str, Any]) -> int:
+    """Hand a job command's parameter values to the code the fast path runs too; tests inject
+    output streams and an HTTP transport as ctx.obj."""
+    from jobwatch.run import Streams
 
-def parse_duration(text: str) -> float:
-    """`90`, `90s`, `15m`, `2h` → seconds."""
-    match = _DURATION.match(text)
-    if not match or float(match[1]) <= 0:
-        raise UsageError(f"--timeout {text!r} is not a duration: use e.g. 90, 90s, 15m or 2h")
-    return float(match[1]) * {"": 1, "s": 1, "m": 60, "h": 3600}[match[2]]
-
-
-def _run_options(
-    *,
-    watch: bool,
-    interval: float | None,
-    timeout: str | None,
-    json: bool,
-    quiet: bool,
-    progress: ProgressMode,
-    color: ColorMode,
-    fail_fast: bool,
-    max_retries: int,
-    request_timeout: float,
-    debug: bool,
-    reattach_hint: str | None,
-) -> RunOptions:
-    return RunOptions(
-        watch=watch,
-        interval=interval,
-        timeout=parse_duration(timeout) if timeout is not None else None,
-        json=json,
-        quiet=quiet,
-        progress=progress,
-        color=color,
-        fail_fast=fail_fast,
-        max_retries=max_retries,
-        request_timeout=request_timeout,
-        debug=debug,
-        reattach_hint=reattach_hint,
-    )
-
-
-class ProviderFactory:
-    """Builds provider instances from the options and the config file (read once)."""
-
-    def __init__(
-        self,
-        *,
-        profile: str | None,
-        api_key: str | None,
-        base_url: str | None,
-        region: Region | None,
-        cluster_id: str | None = None,
-    ) -> None:
-        from jobwatch import config
-
-        self.cli = {
-            "cli_profile": profile,
-            "cli_api_key": api_key,
-            "cli_base_url": base_url,
-            "cli_region": region.value if region else None,
-        }
-        self.cluster_id = cluster_id
-        self.data = config.load(config.config_path())
-
-    def make(self, name: str, **context: Any) -> Provider:
-        from jobwatch import config
-        from jobwatch.providers import PROVIDERS
-
-        cls = PROVIDERS[name]
-        cluster_id = context.pop("cluster_id", None) or self.cluster_id
-        settings = config.resolve(
-            name,
-            key_env_vars=cls.key_env_vars,
-            base_url_env_vars=cls.base_url_env_vars,
-            cli_cluster_id=cluster_id,
-            data=self.data,
-            **self.cli,  # type: ignore[arg-type]
-        )
-        return cls(settings, **context)
-
-
-def _execute(ctx: typer.Context, groups: list[JobGroup], options: RunOptions) -> None:
-    """Run the check or watch; tests inject output streams and an HTTP transport as ctx.obj."""
-    from jobwatch.run import Streams, run
-
-    code = run(groups, options, ctx.obj if isinstance(ctx.obj, Streams) else None)
-    if code:
-        raise typer.Exit(code)
-
-
-def _hint(argv_tail: str) -> str:
-    return f"jobwatch {argv_tail} --watch"
+    ctx = values.pop("ctx")
+    return run_jobs(command, values, ctx.obj if isinstance(ctx.obj, Streams) else None)
 
 
 # -- provider commands ------------------------------------------------------------------------
@@ -346,15 +234,9 @@ def brightdata(
     max_retries: MaxRetries = 5,
     request_timeout: RequestTimeout = 10.0,
     debug: Debug = False,
-) -> None:
+) -> int:
     """Bright Data dataset snapshots: GET /datasets/v3/progress/{id}."""
-    from jobwatch.poll import JobGroup
-
-    options = _run_options(
-        **_shared(locals()), reattach_hint=_hint("brightdata " + " ".join(snapshot_ids))
-    )
-    factory = ProviderFactory(profile=profile, api_key=api_key, base_url=base_url, region=None)
-    _execute(ctx, [JobGroup(factory.make("brightdata"), snapshot_ids)], options)
+    return _run("brightdata", locals())
 
 
 @app.command(
@@ -387,20 +269,10 @@ def zilliz(
     max_retries: MaxRetries = 5,
     request_timeout: RequestTimeout = 10.0,
     debug: Debug = False,
-) -> None:
+) -> int:
     """Zilliz Cloud import jobs (POST /v2/vectordb/jobs/import/getProgress), or a self-hosted
     Milvus (--base-url http://host:19530: /describe, no cluster id)."""
-    from jobwatch.poll import JobGroup
-
-    factory = ProviderFactory(
-        profile=profile, api_key=api_key, base_url=base_url, region=region, cluster_id=cluster_id
-    )
-    provider = factory.make("zilliz")
-    where = f" --cluster-id {cluster_id}" if cluster_id else ""
-    options = _run_options(
-        **_shared(locals()), reattach_hint=_hint(f"zilliz {' '.join(job_ids)}{where}")
-    )
-    _execute(ctx, [JobGroup(provider, job_ids)], options)
+    return _run("zilliz", locals())
 
 
 @app.command(
@@ -428,16 +300,9 @@ def coze(
     max_retries: MaxRetries = 5,
     request_timeout: RequestTimeout = 10.0,
     debug: Debug = False,
-) -> None:
+) -> int:
     """Coze knowledge-base documents: POST /v1/datasets/{id}/process (one request for all)."""
-    from jobwatch.poll import JobGroup
-
-    factory = ProviderFactory(profile=profile, api_key=api_key, base_url=base_url, region=region)
-    provider = factory.make("coze", dataset_id=dataset_id)
-    options = _run_options(
-        **_shared(locals()), reattach_hint=_hint(f"coze {dataset_id} {' '.join(document_ids)}")
-    )
-    _execute(ctx, [JobGroup(provider, document_ids)], options)
+    return _run("coze", locals())
 
 
 @app.command(
@@ -466,17 +331,9 @@ def firecrawl(
     max_retries: MaxRetries = 5,
     request_timeout: RequestTimeout = 10.0,
     debug: Debug = False,
-) -> None:
+) -> int:
     """Firecrawl batch scrapes (GET /v2/batch/scrape/{id}) or crawls (--crawl: /v2/crawl/{id})."""
-    from jobwatch.poll import JobGroup
-
-    factory = ProviderFactory(profile=profile, api_key=api_key, base_url=base_url, region=None)
-    provider = factory.make("firecrawl", crawl=crawl)
-    kind = " --crawl" if crawl else ""
-    options = _run_options(
-        **_shared(locals()), reattach_hint=_hint(f"firecrawl {' '.join(job_ids)}{kind}")
-    )
-    _execute(ctx, [JobGroup(provider, job_ids)], options)
+    return _run("firecrawl", locals())
 
 
 @app.command(
@@ -513,34 +370,9 @@ def watch(
     max_retries: MaxRetries = 5,
     request_timeout: RequestTimeout = 10.0,
     debug: Debug = False,
-) -> None:
+) -> int:
     """Watch jobs at several providers in one view, with one exit code."""
-    from jobwatch.poll import JobGroup
-    from jobwatch.refs import group, load_jobs_file, parse_ref
-
-    parsed = [parse_ref(text) for text in refs or []]
-    if file is not None:
-        parsed += load_jobs_file(file)
-    if not parsed:
-        raise UsageError("name at least one job (e.g. firecrawl:JOB_ID) or --file jobs.toml")
-    factory = ProviderFactory(profile=profile, api_key=api_key, base_url=base_url, region=region)
-
-    def make(ref: Any) -> Provider:
-        context: dict[str, Any] = {}
-        if ref.provider == "zilliz":
-            context["cluster_id"] = ref.cluster_id
-        elif ref.provider == "coze":
-            context["dataset_id"] = ref.dataset_id
-        elif ref.provider == "firecrawl":
-            context["crawl"] = ref.crawl
-        return factory.make(ref.provider, **context)
-
-    groups = [JobGroup(provider, ids) for provider, ids in group(parsed, make)]
-    words = " ".join(refs or []) + (f" --file {file}" if file else "")
-    options = _run_options(
-        **_shared({**locals(), "watch": True}), reattach_hint=f"jobwatch watch {words}"
-    )
-    _execute(ctx, groups, options)
+    return _run("watch", locals())
 
 
 # -- auth -------------------------------------------------------------------------------------
@@ -706,47 +538,20 @@ def sim(
 def demo(
     progress: ProgressOpt = ProgressMode.AUTO,
     color: ColorOpt = ColorMode.AUTO,
-) -> None:
+) -> int:
     """Start the simulator in-process and watch a mix of demo jobs from all four providers."""
     from jobwatch.demo import run_demo
 
-    code = run_demo(
-        _run_options(
+    return run_demo(
+        RunOptions(
             watch=True,
             interval=1.0,
-            timeout="60",
-            json=False,
-            quiet=False,
+            timeout=60.0,
             progress=progress,
             color=color,
-            fail_fast=False,
-            max_retries=5,
             request_timeout=5.0,
-            debug=False,
-            reattach_hint=None,
         )
     )
-    if code:
-        raise typer.Exit(code)
-
-
-_SHARED = (
-    "watch",
-    "interval",
-    "timeout",
-    "json",
-    "quiet",
-    "progress",
-    "color",
-    "fail_fast",
-    "max_retries",
-    "request_timeout",
-    "debug",
-)
-
-
-def _shared(values: dict[str, Any]) -> dict[str, Any]:
-    return {name: values[name] for name in _SHARED}
 
 
 def main() -> None:

@@ -1,8 +1,10 @@
-"""The console script: answers `jobwatch --version` before importing anything heavy, and
-hands every other command line to the Typer app."""
+"""The console script: answers `jobwatch --version` before importing anything heavy, runs the
+everyday job command lines without Typer (fastargs.py), and hands every other command line to
+the Typer app."""
 
 from __future__ import annotations
 
+import gc
 import sys
 
 from jobwatch import __version__
@@ -13,9 +15,31 @@ def version_line() -> str:
 
 
 def main() -> None:
-    if sys.argv[1:] == ["--version"]:
+    argv = sys.argv[1:]
+    if argv == ["--version"]:
         print(version_line())
         return
+    # `import httpx` also imports httpx's own command-line client (Click and Rich, about 60 ms)
+    # when they are installed, as they are beside jobwatch; jobwatch never runs it. Marking it
+    # absent takes httpx's documented fallback for a missing `httpx[cli]` extra.
+    sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
+    try:
+        _run(argv)
+    finally:
+        # On exit the interpreter collects garbage over every object pydantic, httpx and
+        # asyncio made, about 100 ms; nothing is left to collect that matters by then.
+        gc.freeze()
+
+
+def _run(argv: list[str]) -> None:
+    from jobwatch.fastargs import parse
+
+    parsed = parse(argv)
+    if parsed is not None:
+        from jobwatch.commands import exit_code_of, run_jobs
+
+        command, values = parsed
+        sys.exit(exit_code_of(lambda: run_jobs(command, values)))
     from jobwatch.cli import main as run_cli
 
     run_cli()

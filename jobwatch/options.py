@@ -14,6 +14,11 @@ class ProgressMode(StrEnum):
     NONE = "none"
 
 
+class Region(StrEnum):
+    GLOBAL = "global"
+    CN = "cn"
+
+
 class ColorMode(StrEnum):
     AUTO = "auto"
     ALWAYS = "always"

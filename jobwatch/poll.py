@@ -9,6 +9,8 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
+import httpx
+
 from jobwatch import exitcodes
 from jobwatch.config import mask
 from jobwatch.errors import JobwatchError, RetryableError
@@ -108,6 +110,15 @@ class _Unit:
     job_ids: list[str]
     gate: HostGate
     failures: int = 0
+    _request: httpx.Request | None = None
+    _request_ids: list[str] | None = None
+
+    def request(self, client: Client) -> httpx.Request:
+        """The same request every poll, built again only when the list of jobs changed."""
+        if self._request is None or self._request_ids is not self.job_ids:
+            self._request = self.group.provider.build_request(client, self.job_ids)
+            self._request_ids = self.job_ids
+        return self._request
 
 
 class Poller:
@@ -255,7 +266,7 @@ class Poller:
                     time_left = min(self.settings.request_timeout, self._time_left())
                     if time_left <= 0:
                         return
-                    request = provider.build_request(self.client, unit.job_ids)
+                    request = unit.request(self.client)
                     response = await send(
                         self.client, request, time_left, drop_keys=provider.drop_body_keys
                     )
@@ -326,7 +337,8 @@ class Poller:
                     JobState.CANCELLED,
                 ):
                     self._stopped = True
-        unit.job_ids = [job_id for job_id in unit.job_ids if job_id not in finished]
+        if finished:
+            unit.job_ids = [job_id for job_id in unit.job_ids if job_id not in finished]
 
     def _end_unit(self, unit: _Unit, job_ids: Sequence[str], error: JobwatchError) -> None:
         """These jobs' states cannot be learned: they end as `unknown`, with the error's code."""

@@ -7,22 +7,24 @@ import asyncio
 import os
 import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol, TextIO
+from typing import TYPE_CHECKING, Protocol, TextIO
 
 import httpx
-from rich.console import Console
 
 from jobwatch import exitcodes
 from jobwatch.http import Client
 from jobwatch.models import JobState, JobStatus
 from jobwatch.options import ColorMode, ProgressMode, RunOptions
 from jobwatch.poll import Event, JobGroup, Poller, PollSettings, RetryEvent, WarningEvent
-from jobwatch.render import github, jsonout, oneoff
-from jobwatch.render.live import LiveReporter
-from jobwatch.render.plain import PlainReporter
+from jobwatch.render import github, jsonout
 from jobwatch.render.text import job_name
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+# Rich is imported only where something is drawn with it: a one-off --json check never is.
 
 CI_DEFAULT_TIMEOUT = 6 * 3600.0
 TICK_SECONDS = 1.0
@@ -78,6 +80,8 @@ def make_console(
         color = True
     else:
         color = _isatty(stream) and env.get("TERM") != "dumb"
+    from rich.console import Console
+
     return Console(
         file=stream,
         force_terminal=live,
@@ -160,22 +164,26 @@ async def _tick(reporters: Sequence[Reporter]) -> None:
 class _NoticesReporter:
     """One-off checks: retries and warnings as plain lines on stderr."""
 
-    def __init__(self, console: Console) -> None:
-        self.console = console
+    def __init__(self, make_console: Callable[[], Console]) -> None:
+        self.make_console = make_console
+        self.console: Console | None = None
 
     def start(self, jobs: Sequence[JobStatus]) -> None:
         pass
 
     def on_event(self, event: Event) -> None:
         if isinstance(event, RetryEvent):
-            self.console.print(
+            self._print(
                 f"retrying {event.provider} {event.job_id} in {event.delay:.1f}s "
-                f"(attempt {event.attempt}): {event.reason}",
-                style="yellow",
-                markup=False,
+                f"(attempt {event.attempt}): {event.reason}"
             )
         elif isinstance(event, WarningEvent):
-            self.console.print(f"warning: {event.text}", style="yellow", markup=False)
+            self._print(f"warning: {event.text}")
+
+    def _print(self, text: str) -> None:
+        if self.console is None:
+            self.console = self.make_console()
+        self.console.print(text, style="yellow", markup=False)
 
     def tick(self) -> None:
         pass
@@ -191,9 +199,13 @@ def _reporters(options: RunOptions, streams: Streams) -> list[Reporter]:
     if options.quiet or options.progress is ProgressMode.NONE and options.watch:
         return reporters
     if not options.watch:
-        console = make_console(streams.stderr, options, streams.env, live=False)
-        reporters.append(_NoticesReporter(console))
+        reporters.append(
+            _NoticesReporter(lambda: make_console(streams.stderr, options, streams.env, live=False))
+        )
         return reporters
+    from jobwatch.render.live import LiveReporter
+    from jobwatch.render.plain import PlainReporter
+
     live = wants_live(options, streams)
     console = make_console(streams.stderr, options, streams.env, live=live)
     now = time.monotonic
@@ -208,20 +220,25 @@ def _print_result(
     streams: Streams,
     interrupted: bool,
 ) -> None:
-    err = make_console(streams.stderr, options, streams.env, live=False)
+    notes: list[tuple[str, str | None]] = []  # (line, style) for stderr
     for job in jobs:
         if job.state is JobState.UNKNOWN and job.error_exit_code != exitcodes.TIMEOUT:
-            err.print(f"jobwatch: error: {job_name(job)}: {job.message}", style="red", markup=False)
+            notes.append((f"jobwatch: error: {job_name(job)}: {job.message}", "red"))
     if code == exitcodes.TIMEOUT and not interrupted:
-        err.print(
-            "jobwatch: the --timeout deadline passed before every job finished "
-            "(the jobs keep running)",
-            style="yellow",
-            markup=False,
+        notes.append(
+            (
+                "jobwatch: the --timeout deadline passed before every job finished "
+                "(the jobs keep running)",
+                "yellow",
+            )
         )
     if interrupted:
         hint = f"; re-attach with: {options.reattach_hint}" if options.reattach_hint else ""
-        err.print(f"interrupted: the jobs keep running at the provider{hint}", markup=False)
+        notes.append((f"interrupted: the jobs keep running at the provider{hint}", None))
+    if notes:
+        err = make_console(streams.stderr, options, streams.env, live=False)
+        for line, style in notes:
+            err.print(line, style=style, markup=False)
     if github.is_github_actions(streams.env):
         github.report(jobs, code, streams.env, streams.stderr)
     if options.watch:
@@ -229,6 +246,8 @@ def _print_result(
     if options.json:
         jsonout.print_document(streams.stdout, jobs, code)
     elif not options.quiet:
+        from jobwatch.render import oneoff
+
         out = make_console(streams.stdout, options, streams.env, live=False)
         if _isatty(streams.stdout):
             oneoff.print_table(out, jobs)

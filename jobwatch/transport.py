@@ -56,18 +56,19 @@ class PooledTransport(httpx.AsyncBaseTransport):
         try:
             await _send_head_and_body(connection, request)
             version, status, reason, headers = await _read_head(connection.reader)
+            framing = _framing(request.method, status, headers)
         except BaseException:
             connection.close()
             raise
-        framing = _framing(request.method, status, headers)
         keep_alive = version == b"HTTP/1.1" and not _has_token(headers, b"connection", b"close")
+        extensions = {"http_version": version, "reason_phrase": reason}
+        if isinstance(framing, int) and framing <= READ_SIZE:
+            # A small body (every status answer but Firecrawl's with its data) is read here
+            # at once: cheaper than streaming it through httpx's layers of async iterators.
+            content = await _Body(self, origin, connection, framing, keep_alive).read()
+            return httpx.Response(status, headers=headers, content=content, extensions=extensions)
         body = _Body(self, origin, connection, framing, keep_alive)
-        return httpx.Response(
-            status,
-            headers=headers,
-            stream=body,
-            extensions={"http_version": version, "reason_phrase": reason},
-        )
+        return httpx.Response(status, headers=headers, stream=body, extensions=extensions)
 
     async def aclose(self) -> None:
         for connections in self._idle.values():
@@ -156,6 +157,12 @@ class _Body(httpx.AsyncByteStream):
             raise httpx.RemoteProtocolError(f"malformed chunked body: {exc}") from exc
         self._complete = True
 
+    async def read(self) -> bytes:
+        try:
+            return b"".join([chunk async for chunk in self])
+        finally:
+            await self.aclose()
+
     async def aclose(self) -> None:
         connection, self._connection = self._connection, None
         if connection is None:
@@ -168,6 +175,8 @@ class _Body(httpx.AsyncByteStream):
 
 async def _send_head_and_body(connection: _Connection, request: httpx.Request) -> None:
     body = await request.aread()
+    if _has_token(request.headers.raw, b"transfer-encoding", b"chunked"):
+        body = (b"%x\r\n%s\r\n" % (len(body), body) if body else b"") + b"0\r\n\r\n"
     lines = [b"%s %s HTTP/1.1\r\n" % (request.method.encode("ascii"), request.url.raw_path)]
     lines += [b"%s: %s\r\n" % (name, value) for name, value in request.headers.raw]
     lines += [b"\r\n", body]
