@@ -1,0 +1,160 @@
+"""The fast command-line path (jobwatch/fastargs.py) reads every job command line exactly as
+the Typer app does, and leaves everything it is not sure of to Typer."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import typer
+from typer.main import get_command
+from typer.testing import CliRunner
+
+from jobwatch import cli, fastargs
+from jobwatch.cli import app
+from jobwatch.commands import JOB_COMMANDS
+from jobwatch.options import ColorMode, ProgressMode, Region
+
+
+def typer_values(argv: list[str], monkeypatch: pytest.MonkeyPatch) -> tuple[str, dict[str, Any]]:
+    """What the Typer app hands to commands.run_jobs for this command line."""
+    seen: list[tuple[str, dict[str, Any]]] = []
+
+    def capture(command: str, values: dict[str, Any], streams: Any = None) -> int:
+        seen.append((command, dict(values)))
+        return 0
+
+    monkeypatch.setattr(cli, "run_jobs", capture)
+    result = CliRunner().invoke(app, argv, prog_name="jobwatch")
+    assert result.exit_code == 0, result.output
+    (call,) = seen
+    return call
+
+
+SAME = [
+    ["firecrawl", "a1"],
+    ["firecrawl", "a1", "b2", "--crawl", "-w", "--interval", "2.5", "-t", "15m", "--json"],
+    ["firecrawl", "--json", "a1", "-q", "--progress", "plain", "--color=never", "b2"],
+    ["firecrawl", "a1", "--profile", "ci", "--api-key", "fc-x", "--base-url", "http://h:1"],
+    ["firecrawl", "a1", "--max-retries", "0", "--request-timeout", "0.5", "--debug"],
+    ["firecrawl", "a1", "--fail-fast", "--interval=7", "--timeout=90", "--max-retries=9"],
+    ["firecrawl", "a1", "--interval", "1", "--interval", "3"],
+    ["brightdata", "s_1", "s_2", "--watch", "--progress", "none"],
+    ["zilliz", "job-1", "--cluster-id", "in01-abc", "--region", "cn", "-i", "5"],
+    ["zilliz", "448761313698322011", "--base-url", "http://localhost:19530"],
+    ["coze", "7441234567890123456", "7442585813587689472", "7442585813587689473"],
+    ["coze", "7441", "7442", "--region", "global", "--color", "always", "-w"],
+    ["watch", "firecrawl:a", "coze:1/2", "-t", "1h", "--json"],
+    ["watch", "--file", "jobs.toml", "--region", "cn", "--progress", "live"],
+    ["watch", "-f", "jobs.toml", "zilliz:in01/job", "--fail-fast", "--quiet"],
+    ["watch", "brightdata:s_1", "--profile", "", "--timeout", ""],
+]
+
+
+@pytest.mark.parametrize("argv", SAME, ids=" ".join)
+def test_both_parsers_read_the_same_values(argv: list[str], monkeypatch) -> None:
+    assert fastargs.parse(argv) == typer_values(argv, monkeypatch)
+
+
+def test_values_have_the_types_typer_gives() -> None:
+    parsed = fastargs.parse(
+        ["zilliz", "j", "-i", "2", "--progress", "plain", "--color", "never", "--region", "cn"]
+    )
+    assert parsed is not None
+    _, values = parsed
+    assert values["interval"] == 2.0 and isinstance(values["interval"], float)
+    assert values["progress"] is ProgressMode.PLAIN
+    assert values["color"] is ColorMode.NEVER
+    assert values["region"] is Region.CN
+    parsed = fastargs.parse(["watch", "-f", "jobs.toml"])
+    assert parsed is not None
+    assert parsed[1]["file"] == Path("jobs.toml")
+    assert parsed[1]["refs"] is None
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [],
+        ["--help"],
+        ["auth", "list"],
+        ["sim", "--port", "0"],
+        ["demo"],
+        ["firecrawl"],  # missing job id
+        ["coze", "7441"],  # missing document id
+        ["firecrawl", "a1", "--help"],
+        ["firecrawl", "a1", "-h"],
+        ["firecrawl", "a1", "--bogus"],
+        ["firecrawl", "a1", "-wq"],  # bundled short flags
+        ["firecrawl", "a1", "-i2"],  # attached short value
+        ["firecrawl", "a1", "--json=yes"],
+        ["firecrawl", "a1", "--interval"],  # value missing
+        ["firecrawl", "a1", "--interval", "0.01"],  # below the minimum
+        ["firecrawl", "a1", "--interval", "1e3"],
+        ["firecrawl", "a1", "--max-retries", "-1"],
+        ["firecrawl", "a1", "--max-retries", "2.5"],
+        ["firecrawl", "a1", "--progress", "fancy"],
+        ["firecrawl", "a1", "--", "-dash-id"],
+        ["firecrawl", "a1", "-"],
+        ["brightdata", "s_1", "--region", "cn"],  # brightdata has no --region
+        ["brightdata", "s_1", "--crawl"],
+        ["watch", "firecrawl:a", "--watch"],  # watch always watches: no --watch
+    ],
+    ids=lambda argv: " ".join(argv) or "(nothing)",
+)
+def test_lines_it_is_not_sure_of_go_to_typer(argv: list[str]) -> None:
+    assert fastargs.parse(argv) is None
+
+
+def test_shell_completion_goes_to_typer(monkeypatch) -> None:
+    monkeypatch.setenv("_JOBWATCH_COMPLETE", "complete_bash")
+    assert fastargs.parse(["firecrawl", "a1"]) is None
+
+
+def _typer_options(command: str) -> dict[str, tuple[str, Any]]:
+    group = get_command(app)
+    assert isinstance(group, typer.core.TyperGroup)
+    found: dict[str, tuple[str, Any]] = {}
+    for param in group.commands[command].params:
+        if param.param_type_name != "option" or param.name == "help":
+            continue
+        for spelling in (*param.opts, *param.secondary_opts):
+            found[spelling] = (str(param.name), param.default)
+    return found
+
+
+@pytest.mark.parametrize("command", JOB_COMMANDS)
+def test_it_knows_every_option_of_the_typer_app_and_no_other(command: str) -> None:
+    ours = {
+        spelling: (name, default)
+        for spelling, (name, _, default) in fastargs.OPTIONS[command].items()
+    }
+    assert ours == _typer_options(command)
+
+
+def test_the_console_script_checks_a_job_without_loading_typer_or_rich(tmp_path: Path) -> None:
+    # A one-off --json check is the path the start-up benchmark measures; it must stay lean.
+    from jobwatch.sim.server import start_sim
+
+    with start_sim(speed=100.0) as server:
+        script = (
+            "import sys, runpy\n"
+            "sys.argv = ['jobwatch', 'firecrawl', 'lean-1', '--json', '--api-key', 'k',"
+            f" '--base-url', {server.base_url!r}]\n"
+            "try:\n"
+            "    runpy.run_module('jobwatch', run_name='__main__')\n"
+            "except SystemExit as exit:\n"
+            "    code = exit.code\n"
+            "loaded = sorted(m for m in ('typer', 'click', 'rich') if m in sys.modules)\n"
+            "print('exit', code, 'loaded', loaded, file=sys.stderr)\n"
+        )
+        env = {**os.environ, "JOBWATCH_CONFIG_DIR": str(tmp_path)}
+        done = subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=60
+        )
+    assert '"state": "running"' in done.stdout or '"state": "pending"' in done.stdout
+    assert "exit 0 loaded []" in done.stderr, done.stderr
