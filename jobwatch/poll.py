@@ -4,6 +4,7 @@ retrying, and yields what changed. It draws nothing; clock, sleep and randomness
 from __future__ import annotations
 
 import asyncio
+import math
 import random
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
@@ -74,6 +75,8 @@ class PollSettings:
     request_timeout: float = 10.0
     fail_fast: bool = False
     max_in_flight: int = 32
+    # Round each wake-up up to a multiple of this many seconds (0: exact).
+    wake_quantum: float = 0.0
 
 
 def backoff_delay(attempt: int, rng: random.Random) -> float:
@@ -250,6 +253,11 @@ class Poller:
                 await self.sleep(left)
             return False
         if seconds > 0:
+            quantum = self.settings.wake_quantum
+            if quantum:
+                # Wake on a shared grid, so that many jobs' polls wake the loop together.
+                now = self.clock()
+                seconds = min(left, math.ceil((now + seconds) / quantum) * quantum - now)
             await self.sleep(seconds)
         return not self._stopped
 

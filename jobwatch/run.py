@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 
 CI_DEFAULT_TIMEOUT = 6 * 3600.0
 TICK_SECONDS = 1.0
+# Polls wake on a 20 ms grid: hundreds of jobs then share loop wake-ups (PollSettings).
+WAKE_QUANTUM = 0.02
 
 
 class Reporter(Protocol):
@@ -113,6 +115,7 @@ def run(groups: Sequence[JobGroup], options: RunOptions, streams: Streams | None
         max_retries=options.max_retries,
         request_timeout=options.request_timeout,
         fail_fast=options.fail_fast,
+        wake_quantum=WAKE_QUANTUM,
     )
     reporters = _reporters(options, streams)
     box: list[Poller] = []

@@ -48,6 +48,7 @@ class PooledTransport(httpx.AsyncBaseTransport):
         self._max_idle = max_idle_per_origin
         self._idle: dict[Origin, list[_Connection]] = {}
         self._ssl: ssl.SSLContext | None = None
+        self._closed = False
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         url = request.url
@@ -71,6 +72,7 @@ class PooledTransport(httpx.AsyncBaseTransport):
         return httpx.Response(status, headers=headers, stream=body, extensions=extensions)
 
     async def aclose(self) -> None:
+        self._closed = True  # a request still under way closes its connection when done
         for connections in self._idle.values():
             for connection in connections:
                 connection.close()
@@ -88,7 +90,7 @@ class PooledTransport(httpx.AsyncBaseTransport):
 
     def release(self, origin: Origin, connection: _Connection) -> None:
         idle = self._idle.setdefault(origin, [])
-        if len(idle) < self._max_idle and connection.usable:
+        if len(idle) < self._max_idle and connection.usable and not self._closed:
             idle.append(connection)
         else:
             connection.close()

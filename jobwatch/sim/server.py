@@ -95,8 +95,11 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as the real APIs; every answer has a length
     server_version = "jobwatch-sim"
     timeout = 120  # idle keep-alive connections are closed after this many seconds
-    # Headers and body go out in separate writes; without TCP_NODELAY, Nagle's algorithm and
-    # the client's delayed ACK hold every keep-alive answer for ~40 ms (real servers don't).
+    # An answer goes out in one write, as real servers send it: buffered, then flushed after
+    # each request (http.server does that). A body bigger than the buffer is sent as it is
+    # written; TCP_NODELAY keeps Nagle's algorithm and the client's delayed ACK from holding
+    # its last part for ~40 ms.
+    wbufsize = 64 * 1024
     disable_nagle_algorithm = True
     server: _SimHTTPServer
 
