@@ -54,7 +54,8 @@ class Client:
             env.get(f"{scheme}_proxy") or env.get(f"{scheme.upper()}_PROXY")
             for scheme in _PROXY_SCHEMES
         ):
-            self._proxied = httpx.AsyncClient(trust_env=True, follow_redirects=False)
+            # No time limits of its own: send() bounds every request as a whole.
+            self._proxied = httpx.AsyncClient(trust_env=True, follow_redirects=False, timeout=None)
         self._transport = transport or PooledTransport()
         self._urls: dict[str, httpx.URL] = {}  # parsed once per job URL, not once per poll
 
@@ -130,7 +131,6 @@ async def send(
     Transport failures and time-outs become RetryableError.
     """
     limit = max(time_limit, 0.001)
-    request.extensions["timeout"] = httpx.Timeout(limit).as_dict()
     try:
         async with asyncio.timeout(limit):
             if not drop_keys:

@@ -76,6 +76,10 @@ class JobStatus(BaseModel):
             del data["dataset_id"]
         return data
 
+    def to_json_text(self) -> str:
+        """to_json() as compact JSON text, serialized in one step (a watch does it per poll)."""
+        return self.model_dump_json(exclude=_NO_DATASET if self.dataset_id is None else None)
+
     def same_progress(self, other: JobStatus | None) -> bool:
         """True when `other` says the same thing (ignoring when it was checked)."""
         if other is None:
@@ -84,6 +88,8 @@ class JobStatus(BaseModel):
         mine, theirs = self.__dict__, other.__dict__
         return all(mine[name] == theirs[name] for name in _PROGRESS_FIELDS)
 
+
+_NO_DATASET = {"dataset_id"}
 
 # What same_progress compares: every printed field but the time of the check and the ETA.
 _PROGRESS_FIELDS = tuple(

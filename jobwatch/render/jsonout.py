@@ -42,7 +42,8 @@ class NdjsonReporter:
 
     def on_event(self, event: Event) -> None:
         if isinstance(event, StatusEvent):
-            self._write({"event": "status", "job": event.job.to_json()})
+            self.out.write(f'{{"event":"status","job":{event.job.to_json_text()}}}\n')
+            self.out.flush()
         elif isinstance(event, RetryEvent):
             self._write(
                 {
