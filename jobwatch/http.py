@@ -131,6 +131,8 @@ async def send(
     Transport failures and time-outs become RetryableError.
     """
     limit = max(time_limit, 0.001)
+    # The limit, as httpx transports read it (the proxied client's do; ours and tests' see it).
+    request.extensions["timeout"] = {"connect": limit, "read": limit, "write": limit, "pool": limit}
     try:
         async with asyncio.timeout(limit):
             if not drop_keys:

@@ -245,8 +245,9 @@ class Poller:
         deadline = self.settings.deadline
         return float("inf") if deadline is None else deadline - self.clock()
 
-    async def _wait(self, seconds: float) -> bool:
-        """Sleep, but never past the deadline. False when the deadline (or a stop) came first."""
+    async def _wait(self, seconds: float, *, on_grid: bool = True) -> bool:
+        """Sleep, but never past the deadline. False when the deadline (or a stop) came first.
+        `on_grid`: end on the wake_quantum grid (a host's rate-capped turns never do)."""
         left = self._time_left()
         if seconds >= left:
             if left > 0:
@@ -254,10 +255,12 @@ class Poller:
             return False
         if seconds > 0:
             quantum = self.settings.wake_quantum
-            if quantum:
+            if quantum and on_grid:
                 # Wake on a shared grid, so that many jobs' polls wake the loop together.
                 now = self.clock()
-                seconds = min(left, math.ceil((now + seconds) / quantum) * quantum - now)
+                # (less a hair: float noise must not push a time on the grid a step later)
+                step = math.ceil((now + seconds) / quantum - 1e-9)
+                seconds = min(left, step * quantum - now)
             await self.sleep(seconds)
         return not self._stopped
 
@@ -266,10 +269,10 @@ class Poller:
             return
         provider = unit.group.provider
         while unit.job_ids and not self._stopped:
-            if not await self._wait(unit.gate.reserve(self.clock()) - self.clock()):
+            if not await self._take_turn(unit):
                 return
             try:
-                async with self._in_flight:
+                try:
                     # A request gets at most the time left before the deadline.
                     time_left = min(self.settings.request_timeout, self._time_left())
                     if time_left <= 0:
@@ -278,6 +281,8 @@ class Poller:
                     response = await send(
                         self.client, request, time_left, drop_keys=provider.drop_body_keys
                     )
+                finally:
+                    self._in_flight.release()
                 results = provider.parse(response, unit.job_ids)
             except RetryableError as exc:
                 delay = self._after_failure(unit, exc)
@@ -293,6 +298,21 @@ class Poller:
                 return
             if not await self._wait(self._interval(unit)):
                 return
+
+    async def _take_turn(self, unit: _Unit) -> bool:
+        """Wait for the unit's turn at its host (rate cap, 429 block), then for a request slot,
+        which the caller holds and releases. False when the deadline or a stop came first."""
+        gate = unit.gate
+        while True:
+            turn = gate.reserve(self.clock())
+            if not await self._wait(turn - self.clock(), on_grid=False):
+                return False
+            await self._in_flight.acquire()
+            # Queued for a slot past half its turn (a stalled host held every slot): take a
+            # new turn, or the requests queued behind the stall would all go out at once.
+            if not gate.spacing or self.clock() - turn <= gate.spacing / 2:
+                return True
+            self._in_flight.release()
 
     def _after_failure(self, unit: _Unit, exc: RetryableError) -> float | None:
         """Count a failed poll; the delay before the next try, or None when giving up."""

@@ -29,8 +29,8 @@ if TYPE_CHECKING:
 
 CI_DEFAULT_TIMEOUT = 6 * 3600.0
 TICK_SECONDS = 1.0
-# Polls wake on a 20 ms grid: hundreds of jobs then share loop wake-ups (PollSettings).
-WAKE_QUANTUM = 0.02
+# Polls wake on a 50 ms grid: hundreds of jobs then share loop wake-ups (PollSettings).
+WAKE_QUANTUM = 0.05
 
 
 class Reporter(Protocol):
