@@ -11,7 +11,7 @@ from pydantic import BaseModel, ValidationError
 
 from jobwatch.config import ProviderSettings, missing_key_error
 from jobwatch.errors import JobwatchError, StateUnknownError, UsageError
-from jobwatch.http import Client
+from jobwatch.http import Client, expect_json_object
 from jobwatch.models import JobState, JobStatus
 
 # A parse result per job: its status, or the error that stands for it (e.g. one Coze document
@@ -103,3 +103,14 @@ def read_body(model: type[BodyModel], data: Any, what: str) -> BodyModel:
         return model.model_validate(data)
     except ValidationError as exc:
         raise StateUnknownError(f"{what}: {exc.errors()[0]['msg']}") from None
+
+
+def read_json_body(
+    model: type[BodyModel], response: httpx.Response, *, provider: str, what: str
+) -> BodyModel:
+    """A 2xx body as the provider's documented shape, parsed straight from its JSON (a watch
+    does this per poll); anything else fails as read_body and expect_json_object say."""
+    try:
+        return model.model_validate_json(response.content)
+    except ValidationError:
+        return read_body(model, expect_json_object(response, provider=provider), what)

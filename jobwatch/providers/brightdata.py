@@ -7,9 +7,9 @@ from collections.abc import Sequence
 import httpx
 from pydantic import BaseModel, ConfigDict
 
-from jobwatch.http import Client, error_text, expect_json_object, raise_for_status
+from jobwatch.http import Client, error_text, raise_for_status
 from jobwatch.models import JobState, JobStatus, present
-from jobwatch.providers.base import JobStatusOrError, Provider, read_body
+from jobwatch.providers.base import JobStatusOrError, Provider, read_json_body
 
 
 class BrightDataProgressBody(BaseModel):
@@ -71,10 +71,11 @@ class BrightData(Provider):
         (snapshot_id,) = job_ids
         # Error bodies are JSON ({"error": ...}) or plain text (BD-MP, BD-EC).
         raise_for_status(response, error_text(response, "error", "message"), provider=self.name)
-        body = read_body(
+        body = read_json_body(
             BrightDataProgressBody,
-            expect_json_object(response, provider=self.name),
-            "brightdata: unexpected progress body",
+            response,
+            provider=self.name,
+            what="brightdata: unexpected progress body",
         )
         state = self.map_state(body.status)
         extra = present(

@@ -10,9 +10,9 @@ import httpx
 from pydantic import BaseModel, ConfigDict
 
 from jobwatch.errors import JobwatchError, RetryableError, StateUnknownError
-from jobwatch.http import Client, error_text, expect_json_object, raise_for_status
+from jobwatch.http import Client, error_text, raise_for_status
 from jobwatch.models import JobState, JobStatus, present, ratio
-from jobwatch.providers.base import JobStatusOrError, Provider, read_body
+from jobwatch.providers.base import JobStatusOrError, Provider, read_json_body
 
 CLOUD_BASE_URL = "https://api.firecrawl.dev"
 _RETRY_AFTER_TEXT = re.compile(r"retry after (\d+(?:\.\d+)?)\s*s", re.IGNORECASE)
@@ -84,10 +84,11 @@ class Firecrawl(Provider):
         (job_id,) = job_ids
         if response.status_code >= 300:
             raise self._error(response)
-        body = read_body(
+        body = read_json_body(
             FirecrawlStatusBody,
-            expect_json_object(response, provider=self.name),
-            "firecrawl: unexpected status body",
+            response,
+            provider=self.name,
+            what="firecrawl: unexpected status body",
         )
         if body.success is False:
             # A failed start answers HTTP 200 with success:false (FC-API-NEW): the job failed.

@@ -15,9 +15,9 @@ from jobwatch.errors import (
     StateUnknownError,
     UsageError,
 )
-from jobwatch.http import Client, error_text, expect_json_object, raise_for_status
+from jobwatch.http import Client, error_text, raise_for_status
 from jobwatch.models import Item, JobState, JobStatus, percent_to_fraction, present, ratio
-from jobwatch.providers.base import JobStatusOrError, Provider, read_body
+from jobwatch.providers.base import JobStatusOrError, Provider, read_json_body
 
 CLOUD_BASE_URLS = {
     "global": "https://api.cloud.zilliz.com",
@@ -127,10 +127,11 @@ class Zilliz(Provider):
     def parse(self, response: httpx.Response, job_ids: Sequence[str]) -> list[JobStatusOrError]:
         (job_id,) = job_ids
         raise_for_status(response, error_text(response, "message"), provider=self.name)
-        body = read_body(
+        body = read_json_body(
             ImportProgressBody,
-            expect_json_object(response, provider=self.name),
-            "zilliz: unexpected progress body",
+            response,
+            provider=self.name,
+            what="zilliz: unexpected progress body",
         )
         code = _as_int(body.code)
         # Success is code 0 (int or "0"; Milvus 2.3 said 200). A `code: 0` with a message and
