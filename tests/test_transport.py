@@ -674,6 +674,25 @@ async def hang_up(conn: Conn) -> None:
     await conn.read_request()
 
 
+def answer_of(reply: bytes) -> Handler:
+    """A server that answers `reply` to the first request and waits for the client to hang up."""
+
+    async def handler(conn: Conn) -> None:
+        await conn.read_request()
+        await conn.answer(reply)
+        await conn.until_client_closes()
+
+    return handler
+
+
+def fails_on(reply: bytes, kind: type[Exception], words: str) -> None:
+    """A GET answered with `reply` raises `kind` saying `words`, and closes its connection."""
+    error, server = run(fails_with(answer_of(reply)))
+    assert type(error) is kind
+    assert words in str(error)
+    assert server.conns[0].client_closed.is_set()
+
+
 def test_server_closing_without_a_byte() -> None:
     error, server = run(fails_with(hang_up))
     assert type(error) is httpx.RemoteProtocolError
@@ -693,27 +712,19 @@ def test_server_closing_without_a_byte() -> None:
     ids=["ssh", "html", "letters-in-status", "short-status", "http2"],
 )
 def test_a_garbage_status_line(reply: bytes) -> None:
-    async def handler(conn: Conn) -> None:
-        await conn.read_request()
-        await conn.answer(reply)
-        await conn.until_client_closes()
-
-    error, server = run(fails_with(handler))
-    assert type(error) is httpx.RemoteProtocolError
-    assert "not an HTTP/1.1 answer" in str(error)
-    assert server.conns[0].client_closed.is_set()
+    fails_on(
+        reply,
+        httpx.RemoteProtocolError,
+        "not an HTTP/1.1 answer",
+    )
 
 
 def test_headers_longer_than_the_limit() -> None:
-    async def handler(conn: Conn) -> None:
-        await conn.read_request()
-        await conn.answer(b"HTTP/1.1 200 OK\r\nX-Huge: " + b"a" * HEAD_LIMIT + b"\r\n\r\nok")
-        await conn.until_client_closes()
-
-    error, server = run(fails_with(handler))
-    assert type(error) is httpx.RemoteProtocolError
-    assert f"longer than {HEAD_LIMIT} bytes" in str(error)
-    assert server.conns[0].client_closed.is_set()
+    fails_on(
+        b"HTTP/1.1 200 OK\r\nX-Huge: " + b"a" * HEAD_LIMIT + b"\r\n\r\nok",
+        httpx.RemoteProtocolError,
+        f"longer than {HEAD_LIMIT} bytes",
+    )
 
 
 def test_long_headers_within_the_limit_are_accepted() -> None:
@@ -802,15 +813,11 @@ def test_body_cut_short(reply: bytes) -> None:
     ids=["bad-size", "no-crlf-after-chunk"],
 )
 def test_malformed_chunked_body(body: bytes) -> None:
-    async def handler(conn: Conn) -> None:
-        await conn.read_request()
-        await conn.answer(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + body)
-        await conn.until_client_closes()
-
-    error, server = run(fails_with(handler))
-    assert type(error) is httpx.RemoteProtocolError
-    assert "malformed chunked body" in str(error)
-    assert server.conns[0].client_closed.is_set()
+    fails_on(
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + body,
+        httpx.RemoteProtocolError,
+        "malformed chunked body",
+    )
 
 
 def test_bad_content_length() -> None:
