@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, ParamSpec, TypeVar
+from typing import Annotated, Any, ParamSpec
 
 import typer
 
@@ -19,7 +19,6 @@ from jobwatch.errors import JobwatchError, UsageError
 from jobwatch.options import ColorMode, ProgressMode, Region, RunOptions
 
 P = ParamSpec("P")
-R = TypeVar("R")
 
 
 class ProviderName(StrEnum):
@@ -49,13 +48,13 @@ auth_app = typer.Typer(
 app.add_typer(auth_app, name="auth")
 
 
-def reports_errors(command: Callable[P, R]) -> Callable[P, None]:
+def reports_errors(command: Callable[P, int | None]) -> Callable[P, None]:
     """Errors become exit codes in one place (commands.exit_code_of); Typer's own exits pass."""
 
     @functools.wraps(command)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> None:
         code = exit_code_of(
-            lambda: command(*args, **kwargs),  # type: ignore[arg-type, return-value]
+            lambda: command(*args, **kwargs),
             passthrough=(typer.Exit, typer.Abort, typer.BadParameter),
         )
         if code:

@@ -24,24 +24,6 @@ if TYPE_CHECKING:
     from jobwatch.refs import JobRef
     from jobwatch.run import Streams
 
-# The run options every provider command and `watch` share, by parameter name.
-SHARED = (
-    "watch",
-    "interval",
-    "timeout",
-    "json",
-    "quiet",
-    "progress",
-    "color",
-    "fail_fast",
-    "max_retries",
-    "request_timeout",
-    "debug",
-)
-# Which provider instance (key, endpoint) a command uses.
-ACCESS = ("profile", "api_key", "base_url", "region")
-# The commands that check or watch jobs.
-JOB_COMMANDS = ("brightdata", "zilliz", "coze", "firecrawl", "watch")
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smh]?)\s*$")
 
@@ -227,3 +209,5 @@ _PLANS: dict[str, Callable[[Mapping[str, Any]], Plan]] = {
     "firecrawl": _firecrawl,
     "watch": _watch,
 }
+# The commands that check or watch jobs.
+JOB_COMMANDS = tuple(_PLANS)

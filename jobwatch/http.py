@@ -75,7 +75,7 @@ class Client:
 
     async def send(self, request: httpx.Request, *, stream: bool = False) -> httpx.Response:
         """The response; its body is read whole unless `stream` (then the caller closes it)."""
-        if self._debug:
+        if self._debug is not None:
             auth = request.headers.get("Authorization")
             suffix = f" Authorization: {redact(auth)}" if auth else ""
             self._log(f"debug: → {request.method} {request.url}{suffix}")
@@ -84,7 +84,7 @@ class Client:
         else:
             response = await self._transport.handle_async_request(request)
             response.request = request
-        if self._debug:
+        if self._debug is not None:
             self._log(f"debug: ← {response.status_code} {request.method} {request.url}")
         if not stream:
             try:
