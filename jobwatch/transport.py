@@ -3,8 +3,8 @@
 One keep-alive pool per origin (scheme, host, port); certificates are verified with httpx's own
 SSL context (certifi, SSL_CERT_FILE / SSL_CERT_DIR). httpx's default transport (httpcore on
 anyio) costs several times more CPU per request, and about 90 ms of imports, than a status poll
-needs: see tests/benchmarks. Proxies from the environment are still served by httpx's own
-transports, which the client mounts for them (trust_env).
+needs: see tests/benchmarks. When the environment names a proxy, jobwatch.http.Client sends
+through httpx's own client instead, which honours it.
 
 The poller bounds the requests in flight, so the transport does not: it keeps up to
 `max_idle_per_origin` idle connections per origin for reuse and closes the rest.

@@ -8,17 +8,25 @@ requests it read, so keep-alive, framing and error handling are seen as a server
 from __future__ import annotations
 
 import asyncio
+import datetime
 import gzip
 import io
+import ipaddress
 import json
 import socket
+import ssl
 import struct
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 from jobwatch import __version__
 from jobwatch import http as jhttp
@@ -102,16 +110,17 @@ Handler = Callable[[Conn], Awaitable[None]]
 class Server:
     """A loopback HTTP server whose every connection is served by `handler`."""
 
-    def __init__(self, handler: Handler) -> None:
+    def __init__(self, handler: Handler, *, tls: ssl.SSLContext | None = None) -> None:
         self.handler = handler
+        self.tls = tls
         self.conns: list[Conn] = []
         self.errors: list[BaseException] = []
         self._tasks: set[asyncio.Task[Any]] = set()
 
     async def __aenter__(self) -> Server:
-        self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
+        self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0, ssl=self.tls)
         self.port = self._server.sockets[0].getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.url = f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
         return self
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -1117,5 +1126,79 @@ def test_without_a_proxy_requests_go_straight_to_the_server(
                 b"GET /b HTTP/1.1",
             ]
             assert len(server.conns) == 1
+
+    run(main())
+
+
+# --- https ----------------------------------------------------------------------------------
+
+
+def self_signed(folder: Path) -> tuple[Path, Path]:
+    """A throwaway certificate for 127.0.0.1 (its own CA) and its key."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "jobwatch test")])
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(hours=1))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = folder / "cert.pem", folder / "key.pem"
+    cert_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_file, key_file
+
+
+def server_tls(cert_file: Path, key_file: Path) -> ssl.SSLContext:
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert_file, key_file)
+    return context
+
+
+def test_https_verifies_the_certificate_and_keeps_the_connection(tmp_path, monkeypatch) -> None:
+    cert_file, key_file = self_signed(tmp_path)
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert_file))  # trust it, as a user behind a CA would
+    monkeypatch.delenv("SSL_CERT_DIR", raising=False)
+
+    async def main() -> None:
+        tls = server_tls(cert_file, key_file)
+        async with Server(echoing(), tls=tls) as server, direct_client() as client:
+            assert server.url.startswith("https://")
+            for n in range(3):
+                response = await get(client, f"{server.url}/jobs/{n}")
+                assert response.status_code == 200
+                assert response.content == f"/jobs/{n}".encode()
+        assert len(server.conns) == 1  # one TLS handshake for all three
+
+    run(main())
+
+
+def test_https_rejects_a_certificate_nobody_vouches_for(tmp_path, monkeypatch) -> None:
+    cert_file, key_file = self_signed(tmp_path)
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)  # certifi's store does not know it
+    monkeypatch.delenv("SSL_CERT_DIR", raising=False)
+
+    async def main() -> None:
+        tls = server_tls(cert_file, key_file)
+        async with Server(echoing(), tls=tls) as server, direct_client() as client:
+            with pytest.raises(httpx.ConnectError) as caught:
+                await get(client, server.url + "/")
+        assert "CERTIFICATE_VERIFY_FAILED" in str(caught.value)
 
     run(main())
