@@ -57,7 +57,6 @@ class Client:
             # No time limits of its own: send() bounds every request as a whole.
             self._proxied = httpx.AsyncClient(trust_env=True, follow_redirects=False, timeout=None)
         self._transport = transport or PooledTransport()
-        self._urls: dict[str, httpx.URL] = {}  # parsed once per job URL, not once per poll
 
     def build_request(
         self,
@@ -67,11 +66,8 @@ class Client:
         headers: Mapping[str, str] | None = None,
         json: Any = None,
     ) -> httpx.Request:
-        parsed = self._urls.get(url)
-        if parsed is None:
-            parsed = self._urls[url] = httpx.URL(url)
         all_headers = {**DEFAULT_HEADERS, **headers} if headers else DEFAULT_HEADERS
-        return httpx.Request(method, parsed, headers=all_headers, json=json)
+        return httpx.Request(method, url, headers=all_headers, json=json)
 
     async def send(self, request: httpx.Request, *, stream: bool = False) -> httpx.Response:
         """The response; its body is read whole unless `stream` (then the caller closes it)."""

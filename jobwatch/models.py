@@ -71,14 +71,15 @@ class JobStatus(BaseModel):
 
     def to_json(self) -> dict[str, Any]:
         """The JOB object of PRODUCT.md section 4."""
-        data = self.model_dump(mode="json")
-        if data["dataset_id"] is None:
-            del data["dataset_id"]
-        return data
+        return self.model_dump(mode="json", exclude=self._unprinted())
 
     def to_json_text(self) -> str:
         """to_json() as compact JSON text, serialized in one step (a watch does it per poll)."""
-        return self.model_dump_json(exclude=_NO_DATASET if self.dataset_id is None else None)
+        return self.model_dump_json(exclude=self._unprinted())
+
+    def _unprinted(self) -> set[str] | None:
+        """Fields left out of the JOB object: `dataset_id` is there only for Coze documents."""
+        return _NO_DATASET if self.dataset_id is None else None
 
     def same_progress(self, other: JobStatus | None) -> bool:
         """True when `other` says the same thing (ignoring when it was checked)."""

@@ -117,7 +117,8 @@ class _Unit:
     _request_ids: list[str] | None = None
 
     def request(self, client: Client) -> httpx.Request:
-        """The same request every poll, built again only when the list of jobs changed."""
+        """The same request every poll, built again only when the list of jobs changed
+        (`job_ids` is replaced, never changed in place, when jobs finish)."""
         if self._request is None or self._request_ids is not self.job_ids:
             self._request = self.group.provider.build_request(client, self.job_ids)
             self._request_ids = self.job_ids

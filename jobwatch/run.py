@@ -4,7 +4,6 @@ prints the result, and returns the exit code. The CLI's only way into the machin
 from __future__ import annotations
 
 import asyncio
-import gc
 import os
 import sys
 import time
@@ -119,9 +118,6 @@ def run(groups: Sequence[JobGroup], options: RunOptions, streams: Streams | None
         wake_quantum=WAKE_QUANTUM,
     )
     reporters = _reporters(options, streams)
-    # Everything made so far lives for the whole run: keep the garbage collector's full
-    # passes, which a long watch triggers again and again, from walking it every time.
-    gc.freeze()
     box: list[Poller] = []
     interrupted = False
     try:

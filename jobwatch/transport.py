@@ -165,16 +165,17 @@ class PooledTransport(httpx.AsyncBaseTransport):
             await _send_head_and_body(connection, request)
             version, status, reason, headers = await _read_head(connection)
             framing = _framing(request.method, status, headers)
-            small = isinstance(framing, int) and framing <= READ_SIZE
-            # A small body (every status answer but Firecrawl's with its data) is read here
-            # at once: cheaper than streaming it through httpx's layers of async iterators.
-            content = await _read_small(connection, framing) if small else b""
+            content = None
+            if isinstance(framing, int) and framing <= READ_SIZE:
+                # A small body (every status answer but Firecrawl's with its data) is read here
+                # at once: cheaper than streaming it through httpx's layers of async iterators.
+                content = await _read_small(connection, framing)
         except BaseException:
             connection.close()
             raise
         keep_alive = version == b"HTTP/1.1" and not _has_token(headers, b"connection", b"close")
         extensions = {"http_version": version, "reason_phrase": reason}
-        if small:
+        if content is not None:
             if keep_alive:
                 self.release(origin, connection)
             else:
@@ -372,8 +373,7 @@ async def _read_chunked(connection: _Connection) -> AsyncIterator[bytes]:
             raise ValueError("a chunk does not end with CRLF")
 
 
-async def _read_small(connection: _Connection, length: int | str) -> bytes:
-    assert isinstance(length, int)
+async def _read_small(connection: _Connection, length: int) -> bytes:
     try:
         return await connection.readexactly(length) if length else b""
     except (OSError, asyncio.IncompleteReadError) as exc:

@@ -34,7 +34,10 @@ class NdjsonReporter:
         self.out = out
 
     def _write(self, document: dict[str, Any]) -> None:
-        self.out.write(dumps(document) + "\n")
+        self._write_line(dumps(document))
+
+    def _write_line(self, line: str) -> None:
+        self.out.write(line + "\n")
         self.out.flush()
 
     def start(self, jobs: Sequence[JobStatus]) -> None:
@@ -42,8 +45,8 @@ class NdjsonReporter:
 
     def on_event(self, event: Event) -> None:
         if isinstance(event, StatusEvent):
-            self.out.write(f'{{"event":"status","job":{event.job.to_json_text()}}}\n')
-            self.out.flush()
+            # The JOB serialized by pydantic in one step: a watch writes one per poll.
+            self._write_line(f'{{"event":"status","job":{event.job.to_json_text()}}}')
         elif isinstance(event, RetryEvent):
             self._write(
                 {

@@ -127,3 +127,18 @@ def test_one_off_document():
     assert set(document) == {"jobs", "exit_code"}
     assert document["exit_code"] == 0
     assert [job["id"] for job in document["jobs"]] == [FC_ID, "7442585813587689472"]
+
+
+def test_a_status_line_is_the_compact_json_of_its_job():
+    # Status lines are serialized by pydantic in one step; they must read exactly as the
+    # standard library would write the JOB object: same keys, order, numbers and characters.
+    for job in (
+        firecrawl(40).model_copy(update={"message": "Zürich — 处理中", "progress": 0.1 + 0.2}),
+        coze(),
+        zilliz(),
+    ):
+        out = io.StringIO()
+        NdjsonReporter(out).on_event(StatusEvent(job))
+        document = {"event": "status", "job": job.to_json()}
+        expected = json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n"
+        assert out.getvalue() == expected
