@@ -1,17 +1,13 @@
 """The console script: answers `jobwatch --version` before importing anything heavy, runs the
 everyday job command lines without Typer (fastargs.py), and hands every other command line to
-the Typer app."""
+the Typer app (cli.py). SIGTERM and SIGHUP end a run like Ctrl-C; a closed stderr never raises."""
 
 from __future__ import annotations
 
 import gc
 import sys
 
-from jobwatch import __version__
-
-
-def version_line() -> str:
-    return f"jobwatch {__version__}"
+from jobwatch import version_line
 
 
 def main() -> None:
@@ -19,6 +15,11 @@ def main() -> None:
     if argv == ["--version"]:
         print(version_line())
         return
+    from jobwatch.exitcodes import handle_termination
+    from jobwatch.streams import guard_stderr
+
+    handle_termination()
+    guard_stderr()
     # `import httpx` also imports httpx's own command-line client (Click and Rich, about 60 ms)
     # when they are installed, as they are beside jobwatch; jobwatch never runs it. Marking it
     # absent takes httpx's documented fallback for a missing `httpx[cli]` extra.
@@ -32,14 +33,15 @@ def main() -> None:
 
 
 def _run(argv: list[str]) -> None:
+    from jobwatch.exitcodes import exit_code_of
     from jobwatch.fastargs import parse
 
     parsed = parse(argv)
     if parsed is not None:
-        from jobwatch.commands import exit_code_of, run_jobs
+        from jobwatch.jobcommand import read_command, run_command
 
-        command, values = parsed
-        sys.exit(exit_code_of(lambda: run_jobs(command, values)))
+        command, given = parsed
+        sys.exit(exit_code_of(lambda: run_command(read_command(command, given))))
     from jobwatch.cli import main as run_cli
 
     run_cli()

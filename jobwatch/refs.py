@@ -1,5 +1,5 @@
 """Job references for `jobwatch watch` (PRODUCT.md section 6): `provider:ID` words and the
-`[[job]]` tables of a jobs file, turned into groups of jobs that share a provider instance."""
+`[[job]]` tables of a jobs file, read by each provider's own reference forms and context fields."""
 
 from __future__ import annotations
 
@@ -10,51 +10,44 @@ from pathlib import Path
 from typing import Any
 
 from jobwatch.errors import UsageError
+from jobwatch.providers import PROVIDERS
 
-FORMS = (
-    "brightdata:SNAPSHOT, zilliz:CLUSTER/JOB (zilliz:JOB for Milvus), coze:DATASET/DOCUMENT, "
-    "firecrawl:JOB, firecrawl-crawl:JOB"
-)
+Context = tuple[tuple[str, Any], ...]
 
 
 @dataclass(frozen=True)
 class JobRef:
-    """One job: which provider, its id, and the context it shares with others."""
+    """One job: which provider, its id, and the context it shares with others (sorted pairs,
+    so that jobs with the same context compare equal)."""
 
     provider: str
     job_id: str
-    cluster_id: str | None = None
-    dataset_id: str | None = None
-    crawl: bool = False
+    context: Context = ()
 
-    @property
-    def context(self) -> tuple[str, str | None, str | None, bool]:
-        return (self.provider, self.cluster_id, self.dataset_id, self.crawl)
+    @classmethod
+    def of(cls, provider: str, job_id: str, **context: Any) -> JobRef:
+        kept = {name: value for name, value in context.items() if value not in (None, False)}
+        return cls(provider, job_id, tuple(sorted(kept.items())))
+
+
+def forms() -> str:
+    """Every reference form, for messages and help."""
+    return ", ".join(form.text for cls in PROVIDERS.values() for form in cls.reference_forms())
 
 
 def parse_ref(text: str) -> JobRef:
     """`firecrawl:ID` and friends; a bad one is a usage error naming it."""
     prefix, sep, rest = text.partition(":")
-    culprit = repr(text)
-    if not sep or not rest:
-        raise UsageError(f"bad job reference {culprit}: use {FORMS}")
-    head, slash, tail = rest.partition("/")
-    if prefix == "brightdata" and not slash:
-        return JobRef("brightdata", rest)
-    if prefix in ("firecrawl", "firecrawl-crawl") and not slash:
-        return JobRef("firecrawl", rest, crawl=prefix == "firecrawl-crawl")
-    two_parts = bool(slash and head and tail and "/" not in tail)
-    if prefix == "zilliz" and not slash:
-        return JobRef("zilliz", rest)  # a Milvus job: no cluster
-    if prefix == "zilliz" and two_parts:
-        return JobRef("zilliz", tail, cluster_id=head)
-    if prefix == "coze" and two_parts:
-        return JobRef("coze", tail, dataset_id=head)
-    raise UsageError(f"bad job reference {culprit}: use {FORMS}")
+    for cls in PROVIDERS.values():
+        for form in cls.reference_forms():
+            if sep and form.prefix == prefix and (read := form.read(rest)) is not None:
+                context, job_id = read
+                return JobRef.of(cls.name, job_id, **context)
+    raise UsageError(f"bad job reference {text!r}: use {forms()}")
 
 
 def load_jobs_file(path: Path) -> list[JobRef]:
-    """`[[job]]` tables with `provider`, `id` and the provider's other keys
+    """`[[job]]` tables with `provider`, `id` and the provider's context keys
     (`cluster_id` for zilliz, `dataset_id` for coze, `crawl = true` for firecrawl)."""
     try:
         text = path.read_text(encoding="utf-8")
@@ -67,58 +60,48 @@ def load_jobs_file(path: Path) -> list[JobRef]:
     tables = data.get("job")
     if not isinstance(tables, list) or not tables:
         raise UsageError(f"jobs file {path} has no [[job]] tables")
-    lines = _job_table_lines(text)
+    lines = [n for n, line in enumerate(text.splitlines(), 1) if line.strip() == "[[job]]"]
     refs = []
     for number, table in enumerate(tables):
-        line = lines[number] if number < len(lines) else None
-        where = f"{path}" + (f", line {line}" if line else "") + f" (job {number + 1}): "
-        refs.append(_ref_from_table(table, where))
+        line = f", line {lines[number]}" if number < len(lines) else ""
+        refs.append(_ref_from_table(table, f"{path}{line} (job {number + 1}): "))
     return refs
-
-
-def _job_table_lines(text: str) -> list[int]:
-    return [n for n, line in enumerate(text.splitlines(), 1) if line.strip() == "[[job]]"]
 
 
 def _ref_from_table(table: dict[str, Any], where: str) -> JobRef:
     provider, job_id = table.get("provider"), table.get("id")
     if not isinstance(provider, str) or not isinstance(job_id, (str, int)) or job_id == "":
         raise UsageError(f"{where}each [[job]] needs provider and id")
-    job_id = str(job_id)
-    known = {
-        "brightdata": set(),
-        "zilliz": {"cluster_id"},
-        "coze": {"dataset_id"},
-        "firecrawl": {"crawl"},
-    }
-    if provider not in known:
-        raise UsageError(f"{where}unknown provider {provider!r} (use {', '.join(known)})")
-    extra = set(table) - {"provider", "id"} - known[provider]
+    if provider not in PROVIDERS:
+        raise UsageError(f"{where}unknown provider {provider!r} (use {', '.join(PROVIDERS)})")
+    fields = {field.name: field for field in PROVIDERS[provider].context_fields}
+    extra = set(table) - {"provider", "id"} - set(fields)
     if extra:
         raise UsageError(f"{where}unknown key(s) {', '.join(sorted(extra))} for {provider}")
-    if provider == "coze" and not isinstance(table.get("dataset_id"), (str, int)):
-        raise UsageError(f"{where}a coze job needs dataset_id")
-    crawl = table.get("crawl", False)
-    if not isinstance(crawl, bool):
-        raise UsageError(f"{where}crawl must be true or false")
-    cluster = table.get("cluster_id")
-    dataset = table.get("dataset_id")
-    return JobRef(
-        provider,
-        job_id,
-        cluster_id=str(cluster) if cluster is not None else None,
-        dataset_id=str(dataset) if dataset is not None else None,
-        crawl=crawl,
-    )
+    context: dict[str, Any] = {}
+    for name, field in fields.items():
+        value = table.get(name)
+        if field.switch:
+            if not isinstance(value, bool | None):
+                raise UsageError(f"{where}{name} must be true or false")
+        elif value is not None:
+            if not isinstance(value, (str, int)) or isinstance(value, bool):
+                raise UsageError(f"{where}{name} must be a string")
+            value = str(value)
+        if field.required and not value:
+            raise UsageError(f"{where}a {provider} job needs {name}")
+        context[name] = value
+    return JobRef.of(provider, str(job_id), **context)
 
 
 def group(refs: Sequence[JobRef], make: Callable[[JobRef], Any]) -> list[tuple[Any, list[str]]]:
     """Refs that share a provider context become one group, in first-seen order."""
-    groups: dict[tuple[str, str | None, str | None, bool], tuple[Any, list[str]]] = {}
+    groups: dict[tuple[str, Context], tuple[Any, list[str]]] = {}
     for ref in refs:
-        if ref.context not in groups:
-            groups[ref.context] = (make(ref), [])
-        ids = groups[ref.context][1]
+        key = (ref.provider, ref.context)
+        if key not in groups:
+            groups[key] = (make(ref), [])
+        ids = groups[key][1]
         if ref.job_id not in ids:
             ids.append(ref.job_id)
     return list(groups.values())

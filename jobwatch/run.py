@@ -4,14 +4,9 @@ prints the result, and returns the exit code. The CLI's only way into the machin
 from __future__ import annotations
 
 import asyncio
-import os
-import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol, TextIO
-
-import httpx
 
 from jobwatch import exitcodes
 from jobwatch.http import Client
@@ -20,13 +15,13 @@ from jobwatch.options import ColorMode, ProgressMode, RunOptions
 from jobwatch.poll import Event, JobGroup, Poller, PollSettings, RetryEvent, WarningEvent
 from jobwatch.render import github, jsonout
 from jobwatch.render.text import job_name
+from jobwatch.streams import Streams, isatty
 
 if TYPE_CHECKING:
     from rich.console import Console
 
 # Rich is imported only where something is drawn with it: a one-off --json check never is.
 
-CI_DEFAULT_TIMEOUT = 6 * 3600.0
 TICK_SECONDS = 1.0
 # Polls wake on a 50 ms grid: hundreds of jobs then share loop wake-ups (PollSettings).
 WAKE_QUANTUM = 0.05
@@ -39,23 +34,6 @@ class Reporter(Protocol):
     def finish(self, jobs: Sequence[JobStatus], exit_code: int, interrupted: bool) -> None: ...
 
 
-@dataclass
-class Streams:
-    """Where output goes, and the environment that decides how it looks. Injected by tests."""
-
-    stdout: TextIO = field(default_factory=lambda: sys.stdout)
-    stderr: TextIO = field(default_factory=lambda: sys.stderr)
-    env: Mapping[str, str] = field(default_factory=lambda: os.environ)
-    transport: httpx.AsyncBaseTransport | None = None
-
-
-def _isatty(stream: TextIO) -> bool:
-    try:
-        return stream.isatty()
-    except (AttributeError, ValueError):
-        return False
-
-
 def wants_live(options: RunOptions, streams: Streams) -> bool:
     """Live redraws only on a real terminal; never in CI, on TERM=dumb, or when forced colour
     made Rich think it has a terminal."""
@@ -64,7 +42,7 @@ def wants_live(options: RunOptions, streams: Streams) -> bool:
     if options.progress is not ProgressMode.AUTO:
         return False
     env = streams.env
-    return _isatty(streams.stderr) and not env.get("CI") and env.get("TERM") != "dumb"
+    return isatty(streams.stderr) and not env.get("CI") and env.get("TERM") != "dumb"
 
 
 def make_console(
@@ -81,7 +59,7 @@ def make_console(
     elif env.get("FORCE_COLOR"):
         color = True
     else:
-        color = _isatty(stream) and env.get("TERM") != "dumb"
+        color = isatty(stream) and env.get("TERM") != "dumb"
     from rich.console import Console
 
     return Console(
@@ -92,22 +70,16 @@ def make_console(
         highlight=False,
         emoji=False,
         soft_wrap=not live,
-        width=None if live or _isatty(stream) else 200,
+        width=None if live or isatty(stream) else 200,
         _environ={key: value for key, value in env.items() if key not in ("FORCE_COLOR",)},
     )
-
-
-def deadline_seconds(options: RunOptions, env: Mapping[str, str]) -> float | None:
-    if options.timeout is not None:
-        return options.timeout
-    return CI_DEFAULT_TIMEOUT if env.get("CI") else None
 
 
 def run(groups: Sequence[JobGroup], options: RunOptions, streams: Streams | None = None) -> int:
     """Check (or watch) the jobs, print the result, and return the exit code."""
     streams = streams or Streams()
     clock = time.monotonic
-    budget = deadline_seconds(options, streams.env)
+    budget = options.deadline_seconds(streams.env)
     settings = PollSettings(
         until_terminal=options.watch,
         interval=options.interval,
@@ -118,34 +90,27 @@ def run(groups: Sequence[JobGroup], options: RunOptions, streams: Streams | None
         wake_quantum=WAKE_QUANTUM,
     )
     reporters = _reporters(options, streams)
-    box: list[Poller] = []
-    interrupted = False
+    client = Client(
+        streams.transport, debug=streams.stderr if options.debug else None, env=streams.env
+    )
+    poller = Poller(groups, settings, client)
+    interrupted: int | None = None
     try:
-        asyncio.run(_poll(groups, settings, reporters, streams, box, options.debug))
-    except KeyboardInterrupt:
-        interrupted = True
-    poller = box[0]
+        asyncio.run(_poll(poller, client, reporters))
+    except KeyboardInterrupt as exc:  # Ctrl-C, SIGTERM, SIGHUP (exitcodes.Terminated)
+        interrupted = exitcodes.for_interrupt(exc)
     jobs = poller.jobs()
-    code = poller.exit_code(interrupted=interrupted)
+    code = exitcodes.for_jobs(
+        jobs, watching=options.watch, timed_out=poller.timed_out, interrupted=interrupted
+    )
     for reporter in reporters:
-        reporter.finish(jobs, code, interrupted)
+        reporter.finish(jobs, code, interrupted is not None)
     _print_result(jobs, code, options, streams, interrupted)
     return code
 
 
-async def _poll(
-    groups: Sequence[JobGroup],
-    settings: PollSettings,
-    reporters: Sequence[Reporter],
-    streams: Streams,
-    box: list[Poller],
-    debug: bool,
-) -> None:
-    async with Client(
-        streams.transport, debug=streams.stderr if debug else None, env=streams.env
-    ) as client:
-        poller = Poller(groups, settings, client)
-        box.append(poller)
+async def _poll(poller: Poller, client: Client, reporters: Sequence[Reporter]) -> None:
+    async with client:
         for reporter in reporters:
             reporter.start(poller.jobs())
         ticker = asyncio.create_task(_tick(reporters))
@@ -221,13 +186,13 @@ def _print_result(
     code: int,
     options: RunOptions,
     streams: Streams,
-    interrupted: bool,
+    interrupted: int | None,
 ) -> None:
     notes: list[tuple[str, str | None]] = []  # (line, style) for stderr
     for job in jobs:
         if job.state is JobState.UNKNOWN and job.error_exit_code != exitcodes.TIMEOUT:
             notes.append((f"jobwatch: error: {job_name(job)}: {job.message}", "red"))
-    if code == exitcodes.TIMEOUT and not interrupted:
+    if code == exitcodes.TIMEOUT:
         notes.append(
             (
                 "jobwatch: the --timeout deadline passed before every job finished "
@@ -237,7 +202,8 @@ def _print_result(
         )
     if interrupted:
         hint = f"; re-attach with: {options.reattach_hint}" if options.reattach_hint else ""
-        notes.append((f"interrupted: the jobs keep running at the provider{hint}", None))
+        how = "interrupted" if interrupted == exitcodes.INTERRUPTED else "terminated"
+        notes.append((f"{how}: the jobs keep running at the provider{hint}", None))
     if notes:
         err = make_console(streams.stderr, options, streams.env, live=False)
         for line, style in notes:
@@ -252,7 +218,7 @@ def _print_result(
         from jobwatch.render import oneoff
 
         out = make_console(streams.stdout, options, streams.env, live=False)
-        if _isatty(streams.stdout):
+        if isatty(streams.stdout):
             oneoff.print_table(out, jobs)
         else:
             oneoff.print_lines(out, jobs)

@@ -111,7 +111,21 @@ def test_a_watcher_error_is_not_a_job_failure() -> None:
     assert exitcodes.for_jobs([job(JobState.UNKNOWN, 4)], watching=False) == 4
 
 
-def test_interrupted_wins_over_everything() -> None:
+@pytest.mark.parametrize("signal_code", [130, 143, 129])
+def test_an_interruption_wins_over_everything(signal_code: int) -> None:
     jobs = [job(JobState.FAILED), job(JobState.UNKNOWN, 4), job(JobState.RUNNING)]
-    assert exitcodes.for_jobs(jobs, watching=True, timed_out=True, interrupted=True) == 130
-    assert exitcodes.for_jobs([job(JobState.SUCCEEDED)], watching=False, interrupted=True) == 130
+    assert (
+        exitcodes.for_jobs(jobs, watching=True, timed_out=True, interrupted=signal_code)
+        == signal_code
+    )
+    assert (
+        exitcodes.for_jobs([job(JobState.SUCCEEDED)], watching=False, interrupted=signal_code)
+        == signal_code
+    )
+
+
+def test_stalled_comes_after_unknown_and_before_timeout() -> None:
+    stalled = job(JobState.UNKNOWN, 5)
+    assert exitcodes.for_jobs([stalled, job(JobState.RUNNING)], watching=True) == 5
+    assert exitcodes.for_jobs([stalled, job(JobState.UNKNOWN, 3)], watching=True) == 3
+    assert exitcodes.for_jobs([stalled], watching=True, timed_out=True) == 5

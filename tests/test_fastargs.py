@@ -1,5 +1,6 @@
 """The fast command-line path (jobwatch/fastargs.py) reads every job command line exactly as
-the Typer app does, and leaves everything it is not sure of to Typer."""
+the Typer app does (both are made from the option and provider tables), and leaves everything
+it is not sure of to Typer."""
 
 from __future__ import annotations
 
@@ -14,21 +15,30 @@ import typer
 from typer.main import get_command
 from typer.testing import CliRunner
 
-from jobwatch import cli, fastargs
+from jobwatch import cli_jobs, fastargs
 from jobwatch.cli import app
-from jobwatch.commands import JOB_COMMANDS
+from jobwatch.commandline import job_commands, options_of
+from jobwatch.jobcommand import read_command
 from jobwatch.options import ColorMode, ProgressMode, Region
+from tests.cli_helpers import clean_environment
+
+
+@pytest.fixture(autouse=True)
+def _no_user_config(monkeypatch, tmp_path) -> None:
+    clean_environment(monkeypatch)
+    monkeypatch.setenv("JOBWATCH_CONFIG_DIR", str(tmp_path))
 
 
 def typer_values(argv: list[str], monkeypatch: pytest.MonkeyPatch) -> tuple[str, dict[str, Any]]:
-    """What the Typer app hands to commands.run_jobs for this command line."""
+    """What the Typer app hands to jobcommand.read_command for this command line."""
     seen: list[tuple[str, dict[str, Any]]] = []
 
-    def capture(command: str, values: dict[str, Any], streams: Any = None) -> int:
-        seen.append((command, dict(values)))
-        return 0
+    def capture(command: str, given: dict[str, Any]) -> str:
+        seen.append((command, dict(given)))
+        return command
 
-    monkeypatch.setattr(cli, "run_jobs", capture)
+    monkeypatch.setattr(cli_jobs, "read_command", capture)
+    monkeypatch.setattr(cli_jobs, "run_command", lambda command, streams: 0)
     result = CliRunner().invoke(app, argv, prog_name="jobwatch")
     assert result.exit_code == 0, result.output
     (call,) = seen
@@ -60,20 +70,51 @@ def test_both_parsers_read_the_same_values(argv: list[str], monkeypatch) -> None
     assert fastargs.parse(argv) == typer_values(argv, monkeypatch)
 
 
-def test_values_have_the_types_typer_gives() -> None:
+def test_what_is_read_becomes_typed_options() -> None:
     parsed = fastargs.parse(
         ["zilliz", "j", "-i", "2", "--progress", "plain", "--color", "never", "--region", "cn"]
     )
     assert parsed is not None
-    _, values = parsed
-    assert values["interval"] == 2.0 and isinstance(values["interval"], float)
-    assert values["progress"] is ProgressMode.PLAIN
-    assert values["color"] is ColorMode.NEVER
-    assert values["region"] is Region.CN
+    command = read_command(*parsed)
+    assert command.run.interval == 2.0 and isinstance(command.run.interval, float)
+    assert command.run.progress is ProgressMode.PLAIN
+    assert command.run.color is ColorMode.NEVER
+    assert command.access.region is Region.CN
+    assert command.words == ("j",)
     parsed = fastargs.parse(["watch", "-f", "jobs.toml"])
     assert parsed is not None
-    assert parsed[1]["file"] == Path("jobs.toml")
-    assert parsed[1]["refs"] is None
+    command = read_command(*parsed)
+    assert command.file == Path("jobs.toml")
+    assert command.words == ()
+    assert command.run.watch
+
+
+BAD_VALUES = [
+    (["firecrawl", "a1", "--interval", "0"], "--interval must be a number of seconds more than 0"),
+    (["firecrawl", "a1", "--interval", "1e999"], "--interval must be a number of seconds"),
+    (["firecrawl", "a1", "--max-retries", "-1"], "--max-retries must be a whole number"),
+    (["firecrawl", "a1", "--max-retries", "2.5"], "--max-retries must be a whole number"),
+    (["firecrawl", "a1", "-t", "0"], "--timeout must be more than 0"),
+    (["firecrawl", "a1", "-t", "soon"], "--timeout 'soon' is not a duration"),
+    (["firecrawl", "a1", "--progress", "fancy"], "--progress must be one of auto, live, plain"),
+]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"), BAD_VALUES, ids=lambda v: " ".join(v) if isinstance(v, list) else ""
+)
+def test_bad_values_get_one_message_from_both_paths(argv: list[str], message: str) -> None:
+    fast = subprocess.run(
+        [sys.executable, "-m", "jobwatch", *argv],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "FIRECRAWL_API_KEY": "fc-test"},
+    )
+    typer_run = CliRunner().invoke(app, argv, prog_name="jobwatch", env={"FIRECRAWL_API_KEY": "k"})
+    assert fast.returncode == typer_run.exit_code == 2
+    assert f"jobwatch: error: {message}" in fast.stderr
+    assert f"jobwatch: error: {message}" in typer_run.stderr
 
 
 @pytest.mark.parametrize(
@@ -93,13 +134,8 @@ def test_values_have_the_types_typer_gives() -> None:
         ["firecrawl", "a1", "-i2"],  # attached short value
         ["firecrawl", "a1", "--json=yes"],
         ["firecrawl", "a1", "--interval"],  # value missing
-        ["firecrawl", "a1", "--interval", "0.01"],  # below the minimum
-        ["firecrawl", "a1", "--interval", "1e3"],
-        ["firecrawl", "a1", "--max-retries", "-1"],
-        ["firecrawl", "a1", "--max-retries", "2.5"],
-        ["firecrawl", "a1", "--progress", "fancy"],
+        ["firecrawl", "a1", "--max-retries", "-1"],  # a value that looks like an option
         ["firecrawl", "a1", "--", "-dash-id"],
-        ["firecrawl", "a1", "-"],
         ["brightdata", "s_1", "--region", "cn"],  # brightdata has no --region
         ["brightdata", "s_1", "--crawl"],
         ["watch", "firecrawl:a", "--watch"],  # watch always watches: no --watch
@@ -115,25 +151,23 @@ def test_shell_completion_goes_to_typer(monkeypatch) -> None:
     assert fastargs.parse(["firecrawl", "a1"]) is None
 
 
-def _typer_options(command: str) -> dict[str, tuple[str, Any]]:
+def _typer_options(command: str) -> dict[str, str]:
     group = get_command(app)
     assert isinstance(group, typer.core.TyperGroup)
-    found: dict[str, tuple[str, Any]] = {}
+    found: dict[str, str] = {}
     for param in group.commands[command].params:
         if param.param_type_name != "option" or param.name == "help":
             continue
         for spelling in (*param.opts, *param.secondary_opts):
-            found[spelling] = (str(param.name), param.default)
+            found[spelling] = str(param.name)
     return found
 
 
-@pytest.mark.parametrize("command", JOB_COMMANDS)
-def test_it_knows_every_option_of_the_typer_app_and_no_other(command: str) -> None:
-    ours = {
-        spelling: (name, default)
-        for spelling, (name, _, default) in fastargs.OPTIONS[command].items()
-    }
-    assert ours == _typer_options(command)
+@pytest.mark.parametrize("command", job_commands())
+def test_both_know_every_option_of_the_table_and_no_other(command: str) -> None:
+    table = {spelling: option.name for option in options_of(command) for spelling in option.flags}
+    assert table == _typer_options(command)
+    assert "--api-key" in table and "--request-timeout" in table
 
 
 def test_the_console_script_checks_a_job_without_loading_typer_or_rich(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""The provider adapters; adding one means a module and a line here."""
+"""The provider adapters. Adding one means a module and its name on the line below."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from jobwatch.providers.coze import Coze
 from jobwatch.providers.firecrawl import Firecrawl
 from jobwatch.providers.zilliz import Zilliz
 
+# Every command, reference form, jobs-file key and `auth` choice is made from this table.
 PROVIDERS: dict[str, type[Provider]] = {
     cls.name: cls for cls in (BrightData, Zilliz, Coze, Firecrawl)
 }

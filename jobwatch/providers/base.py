@@ -13,6 +13,7 @@ from jobwatch.config import ProviderSettings, missing_key_error
 from jobwatch.errors import JobwatchError, StateUnknownError, UsageError
 from jobwatch.http import Client, expect_json_object
 from jobwatch.models import JobState, JobStatus
+from jobwatch.providers.spec import ContextField, RefForm
 
 # A parse result per job: its status, or the error that stands for it (e.g. one Coze document
 # missing from an otherwise good answer).
@@ -25,9 +26,21 @@ class Provider(ABC):
 
     An instance is bound to settings (key, base URL) and to any context its jobs share
     (a Zilliz cluster, a Coze dataset, a Firecrawl crawl), so one instance = one group of jobs.
+
+    Its class data says everything the rest of jobwatch needs to offer it: the command's help,
+    arguments and options, its `watch` reference forms and jobs-file keys, regions, key
+    variables, default interval and unit.
     """
 
     name: ClassVar[str]
+    summary: ClassVar[str]  # the command's help: what it watches, and through which endpoint
+    examples: ClassVar[tuple[str, ...]] = ()  # command lines for the help's epilog
+    id_metavar: ClassVar[str] = "JOB_ID"
+    context_fields: ClassVar[tuple[ContextField, ...]] = ()
+    # `watch` reference forms; none given: `NAME:JOB`.
+    ref_forms: ClassVar[tuple[RefForm, ...]] = ()
+    regions: ClassVar[tuple[str, ...]] = ()  # sites picked with --region (the first: default)
+    unit: ClassVar[str | None] = None  # what its counts count
     key_env_vars: ClassVar[tuple[str, ...]]
     base_url_env_vars: ClassVar[tuple[str, ...]] = ()
     default_interval: ClassVar[float]
@@ -58,6 +71,10 @@ class Provider(ABC):
     def default_base_url(cls, region: str | None) -> str:
         """The public endpoint's scheme and host."""
         raise NotImplementedError
+
+    @classmethod
+    def reference_forms(cls) -> tuple[RefForm, ...]:
+        return cls.ref_forms or (RefForm(cls.name, f"{cls.name}:JOB"),)
 
     @property
     def needs_key(self) -> bool:

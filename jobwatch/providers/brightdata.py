@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict
 from jobwatch.http import Client, error_text, raise_for_status
 from jobwatch.models import JobState, JobStatus, present
 from jobwatch.providers.base import JobStatusOrError, Provider, read_json_body
+from jobwatch.providers.spec import RefForm
 
 
 class BrightDataProgressBody(BaseModel):
@@ -30,6 +31,13 @@ class BrightData(Provider):
     """`GET /datasets/v3/progress/{snapshot_id}`."""
 
     name = "brightdata"
+    summary = "Bright Data dataset snapshots: GET /datasets/v3/progress/{id}."
+    examples = (
+        "jobwatch brightdata s_m4x7enmven8djfqak",
+        "jobwatch brightdata s_m4x7enmven8djfqak --watch --timeout 30m",
+    )
+    id_metavar = "SNAPSHOT_ID"
+    ref_forms = (RefForm("brightdata", "brightdata:SNAPSHOT"),)
     key_env_vars = ("BRIGHTDATA_API_TOKEN", "BRIGHTDATA_API_KEY")
     default_interval = 10.0
     # The official SDK limits itself to 10 requests/s; an IP with 25 429s in 5 minutes is

@@ -19,6 +19,7 @@ from jobwatch.errors import (
 from jobwatch.http import Client, body_text, json_body, raise_for_status, retry_after_seconds
 from jobwatch.models import JobState, JobStatus, percent_to_fraction, present
 from jobwatch.providers.base import JobStatusOrError, Provider, read_body
+from jobwatch.providers.spec import ContextField, RefForm
 
 BASE_URLS = {"global": "https://api.coze.com", "cn": "https://api.coze.cn"}
 # Codes from the official table (CZ-EC) and coze-js's classification (CZ-JS).
@@ -63,6 +64,17 @@ class Coze(Provider):
     """`POST /v1/datasets/{dataset_id}/process` with every document id in one request."""
 
     name = "coze"
+    summary = "Coze knowledge-base documents: POST /v1/datasets/{id}/process (one request for all)."
+    examples = (
+        "jobwatch coze 7441234567890123456 7442585813587689472 7442585813587689473",
+        "jobwatch coze 7441234567890123456 7442585813587689472 --region cn --watch",
+    )
+    id_metavar = "DOCUMENT_ID"
+    context_fields = (
+        ContextField("dataset_id", "The knowledge base.", metavar="DATASET_ID", required=True),
+    )
+    ref_forms = (RefForm("coze", "coze:DATASET/DOCUMENT", "dataset_id"),)
+    regions = tuple(BASE_URLS)
     key_env_vars = ("COZE_API_TOKEN",)
     default_interval = 3.0
     states = {

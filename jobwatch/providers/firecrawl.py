@@ -13,6 +13,7 @@ from jobwatch.errors import JobwatchError, RetryableError, StateUnknownError
 from jobwatch.http import Client, error_text, raise_for_status
 from jobwatch.models import JobState, JobStatus, present, ratio
 from jobwatch.providers.base import JobStatusOrError, Provider, read_json_body
+from jobwatch.providers.spec import ContextField, RefForm
 
 CLOUD_BASE_URL = "https://api.firecrawl.dev"
 _RETRY_AFTER_TEXT = re.compile(r"retry after (\d+(?:\.\d+)?)\s*s", re.IGNORECASE)
@@ -44,6 +45,26 @@ class Firecrawl(Provider):
     """`GET /v2/batch/scrape/{id}`, or `GET /v2/crawl/{id}` for crawl jobs."""
 
     name = "firecrawl"
+    summary = (
+        "Firecrawl batch scrapes (GET /v2/batch/scrape/{id}) or crawls (--crawl: /v2/crawl/{id})."
+    )
+    examples = (
+        "jobwatch firecrawl 6a1b2c3d-0000-4000-8000-00000000abcd",
+        "jobwatch firecrawl 6a1b2c3d-0000-4000-8000-00000000abcd --crawl --watch --json | jq .",
+    )
+    context_fields = (
+        ContextField(
+            "crawl",
+            "Crawl jobs (/v2/crawl/{id}) instead of batch scrapes.",
+            flag="--crawl",
+            switch=True,
+        ),
+    )
+    ref_forms = (
+        RefForm("firecrawl", "firecrawl:JOB"),
+        RefForm("firecrawl-crawl", "firecrawl-crawl:JOB", preset=(("crawl", True),)),
+    )
+    unit = "pages"
     key_env_vars = ("FIRECRAWL_API_KEY",)
     base_url_env_vars = ("FIRECRAWL_API_URL",)
     default_interval = 2.0
@@ -125,7 +146,7 @@ class Firecrawl(Provider):
             progress=ratio(body.completed, body.total),
             completed=body.completed,
             total=body.total,
-            unit="pages",
+            unit=self.unit,
             message=message,
             extra=extra,
         )

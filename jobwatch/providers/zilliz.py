@@ -18,6 +18,7 @@ from jobwatch.errors import (
 from jobwatch.http import Client, error_text, raise_for_status
 from jobwatch.models import Item, JobState, JobStatus, percent_to_fraction, present, ratio
 from jobwatch.providers.base import JobStatusOrError, Provider, read_json_body
+from jobwatch.providers.spec import ContextField, RefForm
 
 CLOUD_BASE_URLS = {
     "global": "https://api.cloud.zilliz.com",
@@ -65,6 +66,27 @@ class Zilliz(Provider):
     `POST /v2/vectordb/jobs/import/describe` on a self-hosted Milvus base URL."""
 
     name = "zilliz"
+    summary = (
+        "Zilliz Cloud import jobs (POST /v2/vectordb/jobs/import/getProgress), or a self-hosted "
+        "Milvus (--base-url http://host:19530: /describe, no cluster id)."
+    )
+    examples = (
+        "jobwatch zilliz job-01a2b3c4d5e6f7g8h9i0j1 --cluster-id in01-0123456789abcdef",
+        "jobwatch zilliz 448761313698322011 --base-url http://localhost:19530 --watch",
+    )
+    context_fields = (
+        ContextField(
+            "cluster_id",
+            "Zilliz Cloud cluster (default: the profile's).",
+            flag="--cluster-id",
+            in_profile=True,
+        ),
+    )
+    ref_forms = (
+        RefForm("zilliz", "zilliz:CLUSTER/JOB (zilliz:JOB for Milvus)", "cluster_id", True),
+    )
+    regions = tuple(CLOUD_BASE_URLS)
+    unit = "rows"
     key_env_vars = ("ZILLIZ_API_KEY",)
     default_interval = 5.0
     # Control-plane endpoints allow 20 requests/s per user per endpoint (ZD-PAGE).
@@ -84,9 +106,9 @@ class Zilliz(Provider):
         "IndexBuilding": JobState.RUNNING,
     }
 
-    def __init__(self, settings: Any) -> None:
+    def __init__(self, settings: Any, *, cluster_id: str | None = None) -> None:
         super().__init__(settings)
-        self.cluster_id = settings.cluster_id
+        self.cluster_id = cluster_id or settings.cluster_id
         # Milvus needs no cluster id; anything else with a cluster id speaks getProgress.
         self.is_milvus = not _is_cloud(self.base_url) and not self.cluster_id
         if not self.is_milvus and not self.cluster_id:
@@ -187,7 +209,7 @@ class Zilliz(Provider):
             else ratio(job.importedRows, job.totalRows),
             completed=job.importedRows if has_rows else None,
             total=job.totalRows if has_rows else None,
-            unit="rows" if has_rows else None,
+            unit=self.unit if has_rows else None,
             message=message,
             items=items,
             extra=extra,

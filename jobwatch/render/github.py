@@ -9,16 +9,6 @@ from jobwatch import exitcodes
 from jobwatch.models import JobState, JobStatus
 from jobwatch.render.text import amount, job_name, percent
 
-RUN_STATES = {
-    exitcodes.SUCCESS: "succeeded",
-    exitcodes.JOB_FAILED: "failed",
-    exitcodes.USAGE: "usage_error",
-    exitcodes.UNKNOWN: "unknown",
-    exitcodes.CREDENTIALS: "credentials_error",
-    exitcodes.TIMEOUT: "timed_out",
-    exitcodes.INTERRUPTED: "interrupted",
-}
-
 
 def _escape_data(text: str) -> str:
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
@@ -49,7 +39,7 @@ def report(
 def report_error(message: str, exit_code: int, env: Mapping[str, str], commands: TextIO) -> None:
     """What GitHub Actions gets when jobwatch stops before reading any job (usage error,
     missing key): an annotation, a summary line and the step outputs."""
-    state = RUN_STATES.get(exit_code, "unknown")
+    state = exitcodes.name(exit_code)
     commands.write(
         f"::error title={_escape_property(f'jobwatch: {state}')}::{_escape_data(message)}\n"
     )
@@ -63,7 +53,7 @@ def report_error(message: str, exit_code: int, env: Mapping[str, str], commands:
 
 
 def _outputs(exit_code: int) -> str:
-    return f"state={RUN_STATES.get(exit_code, 'unknown')}\nexit_code={exit_code}\n"
+    return f"state={exitcodes.name(exit_code)}\nexit_code={exit_code}\n"
 
 
 def _append(env: Mapping[str, str], variable: str, text: str) -> None:
@@ -80,7 +70,7 @@ def step_summary(jobs: Sequence[JobStatus], exit_code: int) -> str:
         return text.replace("|", "\\|").replace("\n", " ")
 
     lines = [
-        f"### jobwatch: {RUN_STATES.get(exit_code, 'unknown')} (exit code {exit_code})",
+        f"### jobwatch: {exitcodes.name(exit_code)} (exit code {exit_code})",
         "",
         "| provider | job | state | status | progress | message |",
         "|---|---|---|---|---|---|",

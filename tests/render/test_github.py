@@ -70,16 +70,25 @@ def test_outputs_are_appended(tmp_path):
     )
 
 
-def test_every_exit_code_has_a_state_word():
-    assert {code: github.RUN_STATES[code] for code in (0, 1, 2, 3, 4, 124, 130)} == {
-        0: "succeeded",
-        1: "failed",
-        2: "usage_error",
-        3: "unknown",
-        4: "credentials_error",
-        124: "timed_out",
-        130: "interrupted",
-    }
+def test_every_exit_code_has_a_state_word(tmp_path):
+    outputs = tmp_path / "out"
+    codes = (0, 1, 2, 3, 4, 5, 124, 129, 130, 141, 143)
+    for code in codes:
+        github.report([], code, {"GITHUB_OUTPUT": str(outputs)}, io.StringIO())
+    states = [line for line in outputs.read_text(encoding="utf-8").splitlines() if "state=" in line]
+    assert states == [
+        "state=succeeded",
+        "state=failed",
+        "state=usage_error",
+        "state=unknown",
+        "state=credentials_error",
+        "state=stalled",
+        "state=timed_out",
+        "state=interrupted",
+        "state=interrupted",
+        "state=interrupted",
+        "state=interrupted",
+    ]
 
 
 def test_no_files_without_the_variables(tmp_path, monkeypatch):

@@ -1,0 +1,124 @@
+"""The job commands of the Typer app (one per provider, and `watch`), made from the option and
+provider tables through commandline.py: a function per command whose signature Typer reads."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from typing import Annotated, Any
+
+import typer
+
+from jobwatch.commandline import Positional, job_commands, options_of, positionals_of
+from jobwatch.errors import JobwatchError
+from jobwatch.exitcodes import exit_code_of
+from jobwatch.jobcommand import WATCH, read_command, run_command
+from jobwatch.options import Option
+
+WATCH_HELP = "Watch jobs at several providers in one view, with one exit code."
+WATCH_EXAMPLES = (
+    "jobwatch watch firecrawl:6a1b2c3d-0000-4000-8000-00000000abcd coze:7441/7442 -t 1h",
+    "jobwatch watch --file jobs.toml --json > events.ndjson",
+)
+# Typer's own exits and usage errors pass through exit_code_of to Typer.
+TYPER_EXITS = (typer.Exit, typer.Abort, typer.BadParameter)
+
+
+def epilog(examples: tuple[str, ...]) -> str:
+    return "\b\nExamples:\n" + "\n".join(f"  {line}" for line in examples)
+
+
+def add_job_commands(app: typer.Typer) -> None:
+    """A command per provider, and `watch`."""
+    from jobwatch.providers import PROVIDERS
+
+    for command in job_commands():
+        cls = PROVIDERS.get(command)
+        app.command(
+            command,
+            help=cls.summary if cls else WATCH_HELP,
+            epilog=epilog(cls.examples if cls else WATCH_EXAMPLES),
+        )(_function(command))
+
+
+def _function(command: str) -> Callable[..., None]:
+    def run(ctx: typer.Context, **given: Any) -> None:
+        from jobwatch.streams import Streams
+
+        streams = ctx.obj if isinstance(ctx.obj, Streams) else None
+        code = exit_code_of(
+            lambda: run_command(read_command(command, given), streams), passthrough=TYPER_EXITS
+        )
+        if code:
+            raise typer.Exit(code)
+
+    parameters = [
+        inspect.Parameter("ctx", inspect.Parameter.KEYWORD_ONLY, annotation=typer.Context)
+    ]
+    parameters += [_argument(positional) for positional in positionals_of(command)]
+    parameters += [option_parameter(option) for option in options_of(command)]
+    run.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+    run.__name__ = command
+    return run
+
+
+def _argument(positional: Positional) -> inspect.Parameter:
+    info = typer.Argument(metavar=positional.metavar, help=positional.help, show_default=False)
+    if positional.many:
+        kind: Any = list[str] if positional.required else list[str] | None
+    else:
+        kind = str
+    return inspect.Parameter(
+        positional.name,
+        inspect.Parameter.KEYWORD_ONLY,
+        annotation=Annotated[kind, info],
+        default=inspect.Parameter.empty if positional.required else None,
+    )
+
+
+def option_parameter(option: Option) -> inspect.Parameter:
+    if option.is_flag:
+        info = typer.Option(*option.flags, help=option.help)
+        return inspect.Parameter(
+            option.name,
+            inspect.Parameter.KEYWORD_ONLY,
+            annotation=Annotated[bool, info],
+            default=False,
+        )
+    default = f"  [default: {option.default}]" if option.default is not None else ""
+    info = typer.Option(
+        *option.flags,
+        help=option.help + default,
+        metavar=option.metavar,
+        show_default=False,
+        autocompletion=_completer(option),
+    )
+    return inspect.Parameter(
+        option.name,
+        inspect.Parameter.KEYWORD_ONLY,
+        annotation=Annotated[str | None, info],
+        default=None,
+    )
+
+
+def _completer(option: Option) -> Callable[[str], list[str]] | None:
+    if option.choices:
+        choices = option.choices
+        return lambda incomplete: [word for word in choices if word.startswith(incomplete)]
+    if option.name == "profile":
+        return complete_profiles
+    return None
+
+
+def complete_profiles(incomplete: str) -> list[str]:
+    """Profile names from the config file, for shell completion."""
+    from jobwatch import config
+
+    try:
+        profiles = config.load(config.config_path()).get("profiles", {})
+    except JobwatchError:
+        return []
+    return [name for name in sorted(profiles) if name.startswith(incomplete)]
+
+
+__all__ = ["WATCH", "add_job_commands", "complete_profiles", "epilog", "option_parameter"]

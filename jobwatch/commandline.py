@@ -1,0 +1,73 @@
+"""What each job command takes on its command line, made from the option table (options.py)
+and the provider table (providers/): the Typer app (cli_jobs.py) and the fast parser
+(fastargs.py) both read it, so they cannot disagree."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from jobwatch.jobcommand import WATCH
+from jobwatch.options import Option, flag, table_for, text
+from jobwatch.providers import PROVIDERS
+from jobwatch.providers.spec import ContextField
+
+FILE = Option(
+    "file",
+    ("--file", "-f"),
+    "[[job]] tables: provider, id, and the provider's keys (see README: jobs file).",
+    text,
+    metavar="JOBS.TOML",
+    in_defaults=False,
+)
+
+
+@dataclass(frozen=True)
+class Positional:
+    """A command-line argument: one word (`many=False`) or one or more."""
+
+    name: str
+    metavar: str
+    help: str
+    many: bool
+    required: bool = True
+
+
+def job_commands() -> list[str]:
+    """The commands that check or watch jobs: one per provider, and `watch`."""
+    return [*PROVIDERS, WATCH]
+
+
+def options_of(command: str) -> tuple[Option, ...]:
+    """Every option the command takes: its provider's context options, then the shared ones."""
+    if command == WATCH:
+        return (FILE, *table_for(watch_flag=False, region=True))
+    cls = PROVIDERS[command]
+    own = tuple(_option(field) for field in cls.context_fields if field.flag)
+    return (*own, *table_for(watch_flag=True, region=bool(cls.regions)))
+
+
+def positionals_of(command: str) -> tuple[Positional, ...]:
+    """The command's arguments, in order: context arguments (a Coze dataset), then the jobs."""
+    if command == WATCH:
+        from jobwatch.refs import forms
+
+        return (Positional("words", "REF", forms(), many=True, required=False),)
+    cls = PROVIDERS[command]
+    firsts = tuple(
+        Positional(field.name, field.metavar, field.help, many=False)
+        for field in cls.context_fields
+        if not field.flag
+    )
+    return (*firsts, Positional("words", cls.id_metavar, "The jobs' ids.", many=True))
+
+
+def _option(field: ContextField) -> Option:
+    assert field.flag is not None
+    return Option(
+        field.name,
+        (field.flag,),
+        field.help,
+        convert=flag if field.switch else text,
+        metavar=None if field.switch else field.metavar,
+        in_defaults=False,
+    )
