@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 import pytest
+import typer
 from typer.testing import CliRunner, Result
 
 from jobwatch.cli import app
@@ -118,6 +119,7 @@ def invoke(
     env: Mapping[str, str] | None = None,
     input: str | None = None,
     secrets: Sequence[str] = ALL_KEYS,
+    cli: typer.Typer = app,
 ) -> Outcome:
     """Run `jobwatch ARGS` in-process. Internal errors propagate (JOBWATCH_TRACEBACK), and no
     output may ever contain a whole key."""
@@ -133,7 +135,7 @@ def invoke(
         env=dict(env or {}),
         transport=httpx.MockTransport(fake if fake is not None else Fake()),
     )
-    result = CliRunner().invoke(app, list(args), obj=streams, env=full_env, input=input)
+    result = CliRunner().invoke(cli, list(args), obj=streams, env=full_env, input=input)
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
     outcome = Outcome(
