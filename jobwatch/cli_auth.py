@@ -107,7 +107,7 @@ def auth_set(
     from jobwatch import config
 
     cls = provider_class(provider)
-    if region and not cls.regions:
+    if region and not cls.regions():
         raise UsageError(f"{provider} has no regions: --region is for {_having_regions()}")
     if cluster_id and not any(f.in_profile and f.name == "cluster_id" for f in cls.context_fields):
         raise UsageError(f"{provider} has no cluster id: --cluster-id is for zilliz")
@@ -134,7 +134,7 @@ def auth_set(
 
 
 def _having_regions() -> str:
-    return ", ".join(name for name, cls in PROVIDERS.items() if cls.regions)
+    return ", ".join(name for name, cls in PROVIDERS.items() if cls.regions())
 
 
 def _read_key(provider: str) -> str:

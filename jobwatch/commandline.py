@@ -43,7 +43,7 @@ def options_of(command: str) -> tuple[Option, ...]:
         return (FILE, *table_for(watch_flag=False, region=True))
     cls = PROVIDERS[command]
     own = tuple(_option(field) for field in cls.context_fields if field.flag)
-    return (*own, *table_for(watch_flag=True, region=bool(cls.regions)))
+    return (*own, *table_for(watch_flag=True, region=bool(cls.regions())))
 
 
 def positionals_of(command: str) -> tuple[Positional, ...]:

@@ -91,7 +91,7 @@ class ProviderFactory:
             cli_profile=self.access.profile,
             cli_api_key=self.access.api_key,
             cli_base_url=self.access.base_url,
-            cli_region=self.access.region.value if self.access.region else None,
+            cli_region=self.access.region.value if self.access.region and cls.regions() else None,
             data=self.data,
         )
         return cls(settings, **context)

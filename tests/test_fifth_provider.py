@@ -40,6 +40,7 @@ class Acme(Provider):
     context_fields = (ContextField("tenant", "The Acme tenant.", flag="--tenant", required=True),)
     ref_forms = (RefForm("acme", "acme:TENANT/JOB", "tenant"),)
     unit = "frames"
+    base_urls = {"global": "https://api.acme.test"}
     key_env_vars = ("ACME_API_KEY",)
     default_interval = 1.0
     states = {"queued": JobState.PENDING, "rendering": JobState.RUNNING, "done": JobState.SUCCEEDED}
@@ -47,10 +48,6 @@ class Acme(Provider):
     def __init__(self, settings: ProviderSettings, *, tenant: str) -> None:
         self.tenant = tenant
         super().__init__(settings)
-
-    @classmethod
-    def default_base_url(cls, region: str | None) -> str:
-        return "https://api.acme.test"
 
     def build_request(self, client: Client, job_ids: Sequence[str]) -> httpx.Request:
         (job_id,) = job_ids

@@ -39,7 +39,9 @@ class Provider(ABC):
     context_fields: ClassVar[tuple[ContextField, ...]] = ()
     # `watch` reference forms; none given: `NAME:JOB`.
     ref_forms: ClassVar[tuple[RefForm, ...]] = ()
-    regions: ClassVar[tuple[str, ...]] = ()  # sites picked with --region (the first: default)
+    # The public endpoints' scheme and host, by region (the first: the default). A provider
+    # with more than one takes --region.
+    base_urls: ClassVar[Mapping[str, str]]
     unit: ClassVar[str | None] = None  # what its counts count
     key_env_vars: ClassVar[tuple[str, ...]]
     base_url_env_vars: ClassVar[tuple[str, ...]] = ()
@@ -68,9 +70,20 @@ class Provider(ABC):
             raise missing_key_error(self.name, self.key_env_vars, settings.profile)
 
     @classmethod
+    def regions(cls) -> tuple[str, ...]:
+        """The sites --region picks from; none for a provider with one site."""
+        return tuple(cls.base_urls) if len(cls.base_urls) > 1 else ()
+
+    @classmethod
     def default_base_url(cls, region: str | None) -> str:
-        """The public endpoint's scheme and host."""
-        raise NotImplementedError
+        """The public endpoint for the region (the first when none is given)."""
+        first = next(iter(cls.base_urls))
+        try:
+            return cls.base_urls[region if region and cls.regions() else first]
+        except KeyError:
+            raise UsageError(
+                f"unknown {cls.name} region {region!r}: use {' or '.join(cls.base_urls)}"
+            ) from None
 
     @classmethod
     def reference_forms(cls) -> tuple[RefForm, ...]:

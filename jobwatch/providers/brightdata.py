@@ -37,6 +37,7 @@ class BrightData(Provider):
         "jobwatch brightdata s_m4x7enmven8djfqak --watch --timeout 30m",
     )
     id_metavar = "SNAPSHOT_ID"
+    base_urls = {"global": "https://api.brightdata.com"}
     ref_forms = (RefForm("brightdata", "brightdata:SNAPSHOT"),)
     key_env_vars = ("BRIGHTDATA_API_TOKEN", "BRIGHTDATA_API_KEY")
     default_interval = 10.0
@@ -62,10 +63,6 @@ class BrightData(Provider):
         "building": JobState.RUNNING,
         "delivering": JobState.RUNNING,
     }
-
-    @classmethod
-    def default_base_url(cls, region: str | None) -> str:
-        return "https://api.brightdata.com"
 
     def build_request(self, client: Client, job_ids: Sequence[str]) -> httpx.Request:
         (snapshot_id,) = job_ids

@@ -14,7 +14,6 @@ from jobwatch.errors import (
     NotFoundError,
     RetryableError,
     StateUnknownError,
-    UsageError,
 )
 from jobwatch.http import Client, body_text, json_body, raise_for_status, retry_after_seconds
 from jobwatch.models import JobState, JobStatus, percent_to_fraction, present
@@ -74,7 +73,7 @@ class Coze(Provider):
         ContextField("dataset_id", "The knowledge base.", metavar="DATASET_ID", required=True),
     )
     ref_forms = (RefForm("coze", "coze:DATASET/DOCUMENT", "dataset_id"),)
-    regions = tuple(BASE_URLS)
+    base_urls = BASE_URLS
     key_env_vars = ("COZE_API_TOKEN",)
     default_interval = 3.0
     states = {
@@ -86,13 +85,6 @@ class Coze(Provider):
     def __init__(self, settings: Any, *, dataset_id: str) -> None:
         self.dataset_id = dataset_id
         super().__init__(settings)
-
-    @classmethod
-    def default_base_url(cls, region: str | None) -> str:
-        try:
-            return BASE_URLS[region or "global"]
-        except KeyError:
-            raise UsageError(f"unknown coze region {region!r}: use global or cn") from None
 
     @property
     def label(self) -> str:

@@ -65,6 +65,7 @@ class Firecrawl(Provider):
         RefForm("firecrawl-crawl", "firecrawl-crawl:JOB", preset=(("crawl", True),)),
     )
     unit = "pages"
+    base_urls = {"global": CLOUD_BASE_URL}
     key_env_vars = ("FIRECRAWL_API_KEY",)
     base_url_env_vars = ("FIRECRAWL_API_URL",)
     default_interval = 2.0
@@ -80,10 +81,6 @@ class Firecrawl(Provider):
     def __init__(self, settings: Any, *, crawl: bool = False) -> None:
         self.crawl = crawl
         super().__init__(settings)
-
-    @classmethod
-    def default_base_url(cls, region: str | None) -> str:
-        return CLOUD_BASE_URL
 
     @property
     def needs_key(self) -> bool:

@@ -85,7 +85,7 @@ class Zilliz(Provider):
     ref_forms = (
         RefForm("zilliz", "zilliz:CLUSTER/JOB (zilliz:JOB for Milvus)", "cluster_id", True),
     )
-    regions = tuple(CLOUD_BASE_URLS)
+    base_urls = CLOUD_BASE_URLS
     unit = "rows"
     key_env_vars = ("ZILLIZ_API_KEY",)
     default_interval = 5.0
@@ -116,13 +116,6 @@ class Zilliz(Provider):
                 "zilliz needs a cluster id: pass --cluster-id in01-…, or store one with "
                 "`jobwatch auth set zilliz --cluster-id in01-…`"
             )
-
-    @classmethod
-    def default_base_url(cls, region: str | None) -> str:
-        try:
-            return CLOUD_BASE_URLS[region or "global"]
-        except KeyError:
-            raise UsageError(f"unknown zilliz region {region!r}: use global or cn") from None
 
     @property
     def needs_key(self) -> bool:
