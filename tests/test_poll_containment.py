@@ -149,3 +149,25 @@ def test_a_bug_after_other_jobs_finished_leaves_their_outcome():
         JobState.SUCCEEDED,
     ]
     assert result.poller.exit_code() == exitcodes.JOB_FAILED
+
+
+def test_a_bug_in_storing_a_job_at_all_still_ends_only_that_job(monkeypatch):
+    import jobwatch.poll.book as book
+
+    real = book.clean_job
+
+    def cursed(job, secrets):
+        if job.id == "cursed":
+            raise RuntimeError("cannot store this one")
+        return real(job, secrets)
+
+    monkeypatch.setattr(book, "clean_job", cursed)
+    result = watch(
+        [fake_group("cursed", "ok")],
+        {"cursed": [Reply(200, {"status": "running"})], "ok": good("failed")},
+    )
+    job = result.job("cursed")
+    assert job.state is JobState.UNKNOWN
+    assert job.message == "internal error: RuntimeError: cannot store this one, please report"
+    assert result.job("ok").state is JobState.FAILED
+    assert result.poller.exit_code() == exitcodes.JOB_FAILED
