@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
@@ -101,17 +102,31 @@ _PROGRESS_FIELDS = tuple(
 
 
 def percent_to_fraction(value: float | int | None) -> float | None:
-    """A provider's 0..100 percent as 0..1, clamped; None stays None."""
+    """A provider's 0..100 percent as 0..1. None when absent or impossible: negative, over
+    100, NaN, infinite, or an int too big for a float."""
     if value is None:
         return None
-    return max(0.0, min(1.0, float(value) / 100.0))
+    try:
+        percent = float(value)
+    except (OverflowError, ValueError, TypeError):
+        return None
+    if not 0.0 <= percent <= 100.0:  # also False for NaN
+        return None
+    return percent / 100.0
 
 
 def ratio(completed: int | None, total: int | None) -> float | None:
-    """completed/total as 0..1, or None when the total is unknown or zero."""
+    """completed/total as 0..1. None when the total is unknown or zero, or the counts are
+    impossible: negative, completed over total, NaN, infinite, or too big for a float."""
     if completed is None or not total:
         return None
-    return max(0.0, min(1.0, completed / total))
+    try:
+        done, whole = float(completed), float(total)
+    except (OverflowError, ValueError, TypeError):
+        return None
+    if not 0.0 <= done <= whole < math.inf:  # also False for NaN
+        return None
+    return done / whole
 
 
 def present(**fields: Any) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""The watch loop (jobwatch/poll.py) against real adapters and scripted endpoints, on virtual
+"""The watch loop (jobwatch/poll/) against real adapters and scripted endpoints, on virtual
 time: poll intervals, terminal states, the deadline, retries and backoff, Retry-After, host
 blocks after a 429, give-up and error exit codes, fail-fast, unknown status words."""
 
@@ -229,16 +229,22 @@ def test_deadline_cuts_a_backoff_sleep():
     assert result.poller.exit_code() == exitcodes.TIMEOUT
 
 
-def test_deadline_wins_over_a_long_retry_after():
+def test_a_retry_after_past_the_deadline_ends_the_job_at_once_as_timed_out():
     result = watch(
         [firecrawl_group("fc-1")],
         {"fc-1": [firecrawl_body(), Reply(429, {"error": "slow down"}, {"Retry-After": "100"})]},
         budget=30.0,
     )
     assert result.script.times() == [0.0, 2.0]
-    assert result.clock.elapsed == 30.0
-    assert_within_budget(result, 30.0)
+    # Not a sleep to the deadline: the job ends when the answer says to wait past it.
+    assert result.clock.elapsed == 2.0
     assert result.poller.exit_code() == exitcodes.TIMEOUT
+    job = result.job("fc-1").to_json()
+    assert job["state"] == "unknown"
+    assert job["message"] == (
+        "firecrawl: HTTP 429: slow down (asked to wait 100s, past the deadline)"
+    )
+    assert not result.retries
 
 
 def test_a_deadline_shorter_than_the_request_timeout_limits_the_first_request():

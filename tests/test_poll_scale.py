@@ -1,4 +1,4 @@
-"""The watch loop (jobwatch/poll.py) at scale, mostly on virtual time: first polls spread over
+"""The watch loop (jobwatch/poll/) at scale, mostly on virtual time: first polls spread over
 one interval, per-host rate caps, bounded requests in flight, one Coze request per dataset,
 wake-ups on the shared grid, and hundreds of jobs each read once per interval."""
 

@@ -185,10 +185,11 @@ def watch(
     rng: random.Random | None = None,
     clock: FakeClock | None = None,
     on_event: Callable[[Event, FakeClock], None] | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
     **options: Any,
 ) -> Watch:
     """Run a Poller to the end on virtual time against scripted endpoints. `budget` is the
-    deadline in seconds from the clock's start."""
+    deadline in seconds from the clock's start; `transport` replaces the scripted one."""
     clock = clock or FakeClock()
     script = Script(clock, replies)
     settings = PollSettings(
@@ -198,7 +199,7 @@ def watch(
     )
 
     async def main() -> tuple[Poller, list[Event]]:
-        async with Client(httpx.MockTransport(script)) as client:
+        async with Client(transport or httpx.MockTransport(script)) as client:
             poller = Poller(
                 groups, settings, client, clock=clock, sleep=clock.sleep, rng=rng or MaxRng(0)
             )
