@@ -100,9 +100,7 @@ def run(groups: Sequence[JobGroup], options: RunOptions, streams: Streams | None
     except KeyboardInterrupt as exc:  # Ctrl-C, SIGTERM, SIGHUP (exitcodes.Terminated)
         interrupted = exitcodes.for_interrupt(exc)
     jobs = poller.jobs()
-    code = exitcodes.for_jobs(
-        jobs, watching=options.watch, timed_out=poller.timed_out, interrupted=interrupted
-    )
+    code = poller.exit_code(interrupted=interrupted)
     for reporter in reporters:
         reporter.finish(jobs, code, interrupted is not None)
     _print_result(jobs, code, options, streams, interrupted)

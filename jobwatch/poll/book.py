@@ -124,6 +124,7 @@ class JobBook:
                 key = (group_index, job_id)
                 self.latest[key] = self._placeholders[key].model_copy(
                     update={
+                        "state": JobState.UNKNOWN,
                         "message": clean_text(message, ()),
                         "error_exit_code": exitcodes.UNKNOWN,
                     }
@@ -150,15 +151,14 @@ class JobBook:
 
 
 def _not_read(provider: Provider, job_id: str) -> JobStatus:
-    """What we know of a job before its first answer: nothing, so `unknown` (exit 124 if the
-    deadline passes before it is read)."""
+    """What we know of a job before its first answer: it is `pending` (PRODUCT.md section 2);
+    the run ends 124 if the deadline passes before it is read."""
     dataset_id = getattr(provider, "dataset_id", None)
     return JobStatus(
         provider=provider.name,
         id=job_id,
         dataset_id=dataset_id,
-        state=JobState.UNKNOWN,
+        state=JobState.PENDING,
         status="not read yet",
         message="no answer yet",
-        error_exit_code=exitcodes.TIMEOUT,
     )

@@ -105,7 +105,8 @@ class Poller:
             return False
         return self._book.unsettled()
 
-    def exit_code(self, *, interrupted: bool = False) -> int:
+    def exit_code(self, *, interrupted: int | None = None) -> int:
+        """The run's exit code (exitcodes.for_jobs); `interrupted`: 130, 143 or 129."""
         return exitcodes.for_jobs(
             self.jobs(),
             watching=self.settings.until_terminal,
