@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from jobwatch.errors import UsageError
+from jobwatch.smallfile import read_small_text
 
 FORMS = (
     "brightdata:SNAPSHOT, zilliz:CLUSTER/JOB (zilliz:JOB for Milvus), coze:DATASET/DOCUMENT, "
@@ -56,10 +57,7 @@ def parse_ref(text: str) -> JobRef:
 def load_jobs_file(path: Path) -> list[JobRef]:
     """`[[job]]` tables with `provider`, `id` and the provider's other keys
     (`cluster_id` for zilliz, `dataset_id` for coze, `crawl = true` for firecrawl)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"cannot read jobs file {path}: {exc.strerror}") from None
+    text = read_small_text(path, "jobs file")  # bounded: `--file /dev/zero` ends at once
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
