@@ -149,6 +149,11 @@ def _read_key(provider: str) -> str:
         raise UsageError(
             f"no key given: type it at the prompt or pipe it in (… | jobwatch auth set {provider})"
         )
+    from jobwatch.keys import key_problem, safe_mask
+
+    problem = key_problem(key)
+    if problem is not None:
+        raise UsageError(f"the key given ({safe_mask(key)}) {problem}: pass exactly one key")
     if any(ch.isspace() for ch in key):
         raise UsageError("the key contains white space: pass exactly one key")
     return key

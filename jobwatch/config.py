@@ -8,12 +8,15 @@ import os
 import re
 import tempfile
 import tomllib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from jobwatch.errors import CredentialsError, UsageError
+from jobwatch.keys import check_key
+from jobwatch.keys import mask as mask  # re-exported: `config.mask` is the name callers use
+from jobwatch.smallfile import read_small_bytes
 
 CONFIG_DIR_ENV = "JOBWATCH_CONFIG_DIR"
 PROFILE_ENV = "JOBWATCH_PROFILE"
@@ -38,11 +41,9 @@ def config_path(env: Mapping[str, str] = os.environ) -> Path:
 def load(path: Path) -> dict[str, Any]:
     """Read the config file; a missing file is an empty config. Never writes."""
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
+        raw = read_small_bytes(path, "config file")
+    except (FileNotFoundError, NotADirectoryError):  # no such file: nothing configured
         return {}
-    except OSError as exc:
-        raise UsageError(f"cannot read config file {path}: {exc.strerror}") from None
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
@@ -105,43 +106,57 @@ def _ensure_private_dir(folder: Path) -> None:
 
 
 def _write_atomically(path: Path, data: dict[str, Any]) -> None:
+    """Replace the file in one rename: the old file stays whole when anything fails. A symlinked
+    config.toml is written through to its target, so the link stays a link."""
     import tomli_w
 
-    text = tomli_w.dumps(data)
-    fd, tmp = tempfile.mkstemp(prefix=".config.", suffix=".tmp", dir=path.parent)
+    text = tomli_w.dumps(data).encode("utf-8")
+    target = Path(os.path.realpath(path))
+    fd, tmp = tempfile.mkstemp(prefix=".config.", suffix=".tmp", dir=target.parent)
     try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        with os.fdopen(fd, "wb") as handle:
+            os.fchmod(handle.fileno(), 0o600)
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, path)
+        os.replace(tmp, target)
     except BaseException:
-        with contextlib.suppress(FileNotFoundError):
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
 
 
+@contextlib.contextmanager
+def _writing(path: Path) -> Iterator[None]:
+    """Any failure of the operating system while writing the config is exit 2 naming the file."""
+    try:
+        yield
+    except OSError as exc:
+        reason = exc.strerror or str(exc) or type(exc).__name__
+        raise UsageError(f"cannot write config file {path}: {reason}") from None
+
+
 def update(path: Path, profile: str, provider: str, settings: Mapping[str, str | None]) -> None:
     """Set (or, for None values, delete) settings of one provider in one profile, atomically."""
-    _ensure_private_dir(path.parent)
-    with _locked(path.parent):
-        data = load(path)
-        providers = data.setdefault("profiles", {}).setdefault(profile, {})
-        entry = providers.setdefault(provider, {})
-        for key, value in settings.items():
-            if value is None:
-                entry.pop(key, None)
-            else:
-                entry[key] = value
-        _write_atomically(path, data)
+    with _writing(path):
+        _ensure_private_dir(path.parent)
+        with _locked(path.parent):
+            data = load(path)
+            providers = data.setdefault("profiles", {}).setdefault(profile, {})
+            entry = providers.setdefault(provider, {})
+            for key, value in settings.items():
+                if value is None:
+                    entry.pop(key, None)
+                else:
+                    entry[key] = value
+            _write_atomically(path, data)
 
 
 def remove(path: Path, profile: str, provider: str) -> bool:
     """Delete one provider's entry from one profile. False when there was none."""
     if not path.exists():
         return False
-    with _locked(path.parent):
+    with _writing(path), _locked(path.parent):
         data = load(path)
         providers = data.get("profiles", {}).get(profile, {})
         if provider not in providers:
@@ -151,15 +166,6 @@ def remove(path: Path, profile: str, provider: str) -> bool:
             del data["profiles"][profile]
         _write_atomically(path, data)
     return True
-
-
-def mask(key: str) -> str:
-    """A key as `auth list` shows it: a short prefix like `fc-`, an ellipsis, the last four."""
-    prefix_match = re.match(r"^[A-Za-z]{1,4}[-_]", key)
-    prefix = prefix_match.group(0) if prefix_match else ""
-    if len(key) - len(prefix) < 12:
-        return f"{prefix}…"
-    return f"{prefix}…{key[-4:]}"
 
 
 @dataclass(frozen=True)
@@ -215,17 +221,13 @@ def resolve(
     stored: Mapping[str, str] = profiles.get(profile, {}).get(provider, {})
     upper = provider.upper()
 
-    api_key, source = None, None
-    if cli_api_key:
-        api_key, source = cli_api_key, "--api-key"
-    else:
-        for var in (f"JOBWATCH_{upper}_API_KEY", *key_env_vars):
-            if env.get(var):
-                api_key, source = env[var], f"${var}"
-                break
-        else:
-            if stored.get("api_key"):
-                api_key, source = stored["api_key"], f"profile {profile!r}"
+    api_key, source = _pick_key(
+        (
+            ("--api-key", cli_api_key),
+            *((f"${var}", env.get(var)) for var in (f"JOBWATCH_{upper}_API_KEY", *key_env_vars)),
+            (f"profile {profile!r}", stored.get("api_key")),
+        )
+    )
 
     base_url = cli_base_url
     if not base_url:
@@ -244,6 +246,17 @@ def resolve(
         cluster_id=cli_cluster_id or stored.get("cluster_id"),
         profile=profile,
     )
+
+
+def _pick_key(
+    candidates: Iterable[tuple[str, str | None]],
+) -> tuple[str | None, str | None]:
+    """The first key that is not empty once stripped of surrounding white space, and where it
+    came from; a key that could not be sent in a header is refused (exit 4) right here."""
+    for source, raw in candidates:
+        if raw and raw.strip():
+            return check_key(raw, source), source
+    return None, None
 
 
 def missing_key_error(

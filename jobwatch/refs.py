@@ -11,6 +11,7 @@ from typing import Any
 
 from jobwatch.errors import UsageError
 from jobwatch.providers import PROVIDERS
+from jobwatch.smallfile import read_small_text
 
 Context = tuple[tuple[str, Any], ...]
 
@@ -49,10 +50,7 @@ def parse_ref(text: str) -> JobRef:
 def load_jobs_file(path: Path) -> list[JobRef]:
     """`[[job]]` tables with `provider`, `id` and the provider's context keys
     (`cluster_id` for zilliz, `dataset_id` for coze, `crawl = true` for firecrawl)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"cannot read jobs file {path}: {exc.strerror}") from None
+    text = read_small_text(path, "jobs file")  # bounded: `--file /dev/zero` ends at once
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

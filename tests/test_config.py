@@ -168,7 +168,7 @@ def test_firecrawl_base_url_lookup_order(tmp_path: Path, top: str) -> None:
     result = invoke(args, tmp_path, fake=fake, env=env)
     assert result.exit_code == 0, result.output
     (url,) = fake.urls
-    assert url == URL_LAYERS[top] + "/v2/batch/scrape/1e2a3b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b"
+    assert url == URL_LAYERS[top] + "/v2/batch/scrape/1e2a3b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b?limit=1"
 
 
 def test_self_hosted_firecrawl_needs_no_key(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ import httpx
 from pydantic import BaseModel, ConfigDict
 
 from jobwatch.http import Client, error_text, raise_for_status
+from jobwatch.ids import path_segment
 from jobwatch.models import JobState, JobStatus, present
 from jobwatch.providers.base import JobStatusOrError, Provider, read_json_body
 from jobwatch.providers.spec import RefForm
@@ -68,7 +69,7 @@ class BrightData(Provider):
         (snapshot_id,) = job_ids
         return client.build_request(
             "GET",
-            f"{self.base_url}/datasets/v3/progress/{snapshot_id}",
+            f"{self.base_url}/datasets/v3/progress/{path_segment(snapshot_id)}",
             headers=self.auth_headers(),
         )
 

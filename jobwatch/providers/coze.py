@@ -16,6 +16,7 @@ from jobwatch.errors import (
     StateUnknownError,
 )
 from jobwatch.http import Client, body_text, json_body, raise_for_status, retry_after_seconds
+from jobwatch.ids import path_segment
 from jobwatch.models import JobState, JobStatus, percent_to_fraction, present
 from jobwatch.providers.base import JobStatusOrError, Provider, read_body
 from jobwatch.providers.spec import ContextField, RefForm
@@ -96,7 +97,7 @@ class Coze(Provider):
     def build_request(self, client: Client, job_ids: Sequence[str]) -> httpx.Request:
         return client.build_request(
             "POST",
-            f"{self.base_url}/v1/datasets/{self.dataset_id}/process",
+            f"{self.base_url}/v1/datasets/{path_segment(self.dataset_id)}/process",
             json={"document_ids": [str(doc) for doc in job_ids]},
             headers=self.auth_headers(),
         )

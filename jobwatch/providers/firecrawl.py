@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict
 
 from jobwatch.errors import JobwatchError, RetryableError, StateUnknownError
 from jobwatch.http import Client, error_text, raise_for_status
+from jobwatch.ids import path_segment
 from jobwatch.models import JobState, JobStatus, present, ratio
 from jobwatch.providers.base import JobStatusOrError, Provider, read_json_body
 from jobwatch.providers.spec import ContextField, RefForm
@@ -94,8 +95,12 @@ class Firecrawl(Provider):
     def build_request(self, client: Client, job_ids: Sequence[str]) -> httpx.Request:
         (job_id,) = job_ids
         kind = "crawl" if self.crawl else "batch/scrape"
+        # limit=1: the fewest documents a status body may carry (newer servers accept 1-1000,
+        # older ones ignore the parameter); the documents are never read.
         return client.build_request(
-            "GET", f"{self.base_url}/v2/{kind}/{job_id}", headers=self.auth_headers()
+            "GET",
+            f"{self.base_url}/v2/{kind}/{path_segment(job_id)}?limit=1",
+            headers=self.auth_headers(),
         )
 
     def parse(self, response: httpx.Response, job_ids: Sequence[str]) -> list[JobStatusOrError]:

@@ -42,7 +42,8 @@ def test_batch_scrape_request():
     assert request.method == "GET"
     assert request.url.host == "api.firecrawl.dev"
     assert request.url.path == f"/v2/batch/scrape/{JOB}"
-    assert request.url.query == b""
+    # As few documents per status body as the API allows (newer servers accept 1-1000).
+    assert request.url.query == b"limit=1"
     assert request.headers["Authorization"] == "Bearer fc-0123456789abcdef9f2a"
     assert request.content == b""
 
@@ -51,6 +52,7 @@ def test_crawl_uses_the_crawl_path():
     fake = crawl("status_crawl_scraping_warning.json")
     job = one_status(firecrawl(crawl=True), JOB, fake)
     assert fake.request.url.path == f"/v2/crawl/{JOB}"
+    assert fake.request.url.query == b"limit=1"
     assert job.extra["kind"] == "crawl"
     assert job.extra["warning"] == "Only 8 results found. Consider adjusting your crawl options."
     assert job.extra["creditsUsed"] == -1
@@ -232,3 +234,33 @@ def test_to_json_is_the_job_object():
     assert data["message"] is None
     assert data["items"] == []
     assert data["extra"]["creditsUsed"] == 40
+
+
+@pytest.mark.parametrize("crawl", [False, True], ids=["batch", "crawl"])
+def test_the_simulator_answers_the_status_request_with_at_most_one_document(crawl: bool):
+    """The real request, sent as built (limit=1) to `jobwatch sim`, which validates `limit` the
+    way newer servers do: accepted, and a -big job's body carries one ~1 MB page, not ten."""
+    import asyncio
+
+    import httpx
+
+    from jobwatch.http import Client
+    from jobwatch.sim import start_sim
+
+    with start_sim(speed=1000) as sim:
+        provider = firecrawl(crawl=crawl, base_url=sim.base_url)
+
+        async def build() -> httpx.Request:
+            async with Client(env={}) as client:
+                return provider.build_request(client, ["limit-check-big"])
+
+        request = asyncio.run(build())
+        with httpx.Client() as plain:
+            response = plain.send(request)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["completed"] >= 2  # more than one document is ready ...
+    assert len(body["data"]) == 1  # ... and only one came back
+    assert len(response.content) < 2_000_000
+    (status,) = provider.parse(response, ["limit-check-big"])
+    assert status.completed == body["completed"]
