@@ -279,9 +279,7 @@ class Poller:
                     if time_left <= 0:
                         return
                     request = unit.request(self.client)
-                    response = await send(
-                        self.client, request, time_left, drop_keys=provider.drop_body_keys
-                    )
+                    response = await send(self.client, request, time_left)
                 finally:
                     self._in_flight.release()
                 results = provider.parse(response, unit.job_ids)
