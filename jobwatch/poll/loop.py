@@ -211,9 +211,7 @@ class Poller:
                 return None
             request = unit.request(self.client)
             try:
-                response = await send(
-                    self.client, request, time_left, drop_keys=provider.drop_body_keys
-                )
+                response = await send(self.client, request, time_left)
             except JobwatchError:
                 raise
             except Exception as exc:  # noqa: BLE001 - contained: this poll failed

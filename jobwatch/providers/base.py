@@ -49,8 +49,6 @@ class Provider(ABC):
     # Client-side cap on requests per second to one host; None = no cap of our own.
     max_requests_per_second: ClassVar[float | None] = None
     states: ClassVar[Mapping[str, JobState]]
-    # Top-level keys of a JSON answer never read, dropped while the body streams in (big).
-    drop_body_keys: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self, settings: ProviderSettings) -> None:
         self.settings = settings

@@ -70,8 +70,6 @@ class Firecrawl(Provider):
     key_env_vars = ("FIRECRAWL_API_KEY",)
     base_url_env_vars = ("FIRECRAWL_API_URL",)
     default_interval = 2.0
-    # The scraped documents: up to 10 MiB a page, never read (see FirecrawlStatusBody).
-    drop_body_keys = frozenset({"data"})
     states = {
         "scraping": JobState.RUNNING,
         "completed": JobState.SUCCEEDED,

@@ -103,7 +103,7 @@ def call(provider: Provider, ids: Sequence[str], fake: FakeEndpoint) -> list[Job
     async def round_trip() -> list[JobStatusOrError]:
         async with Client(httpx.MockTransport(fake)) as client:
             request = provider.build_request(client, list(ids))
-            response = await send(client, request, 5.0, drop_keys=provider.drop_body_keys)
+            response = await send(client, request, 5.0)
             return provider.parse(response, list(ids))
 
     return asyncio.run(round_trip())
