@@ -1,21 +1,31 @@
 """jobwatch sim: a local stand-in for the four providers' progress APIs.
 
 Endpoints, at the providers' real paths and with their body shapes, status words and error
-shapes (specs/PROVIDERS.md):
+shapes (specs/PROVIDERS.md, specs/ENDPOINTS-NEXT.md):
 
-- Bright Data  GET  /datasets/v3/progress/{snapshot_id}
-- Zilliz Cloud POST /v2/vectordb/jobs/import/getProgress            (jobId + clusterId)
-- Milvus       POST /v2/vectordb/jobs/import/describe, .../get_progress (one handler)
-- Coze         POST /v1/datasets/{dataset_id}/process               (document_ids: [str])
-- Firecrawl    GET  /v2/batch/scrape/{id}, /v2/crawl/{id}, and .../{id}/errors
+- Bright Data  GET  /datasets/v3/progress/{snapshot_id}, GET /datasets/v3/snapshots,
+               POST /datasets/v3/snapshot/{id}/cancel                     (brightdata.py)
+- Zilliz Cloud POST /v2/vectordb/jobs/import/getProgress, .../list (with clusterId)
+- Milvus       POST /v2/vectordb/jobs/import/describe, .../get_progress (one handler),
+               .../list, .../abort                           (zilliz.py, zilliz_jobs.py)
+- Coze         POST /v1/datasets/{dataset_id}/process, POST /open_api/knowledge/document/list
+- Firecrawl    GET  /v2/batch/scrape/{id}, /v2/crawl/{id}; GET /v{1,2}/.../{id}/errors;
+               GET  /v{1,2}/crawl/active (and /ongoing); DELETE /v2/{batch/scrape,crawl}/{id}
+                                                            (firecrawl.py, firecrawl_jobs.py)
 
-A job is (provider, id); its clock starts at the first request that names it and runs `speed`
-times faster than real time. Its id's suffix picks its story:
+A job is (provider, id); its clock starts at the first request that names it (it is then
+*seen*: the list endpoints hold the seen jobs) and runs `speed` times faster than real time.
+Its id's suffix picks its story:
 
 - (any other id)  pending for 1 s, running with growing progress, succeeded at 10 s.
-- ``-fail``       fails at 5 s with the provider's failure reason (40 % done). Firecrawl answers
-                  its kick-off failure at once: HTTP 200 ``{"success": false, "status":
-                  "failed", "error": ...}``.
+- ``-fail``       fails at 5 s with the provider's failed status and reason (40 % done);
+                  Firecrawl: ``status: "failed"`` in a normal ``success: true`` body.
+- ``-startfail``  Firecrawl answers its kick-off failure at once: HTTP 200 ``{"success":
+                  false, "status": "failed", "error": ...}``; elsewhere as ``-fail``.
+- ``-partial``    succeeds short: Firecrawl 12 of 40 pages, 28 listed by /errors; Milvus
+                  fewer imported rows than total; elsewhere the default story.
+- ``-stall``      runs to 40 % at 4.6 s, then nothing changes and it never finishes.
+- ``-late``       not found (the provider's shape) for 3 s, then the default story.
 - ``-slow``       pending for 5 s, then slow progress; succeeds after 10 minutes.
 - ``-429``        the first request gets HTTP 429 with ``Retry-After: 1`` and the provider's
                   rate-limit body (Coze: HTTP 429 with code 4013; Zilliz/Milvus: code 1807);
@@ -29,7 +39,12 @@ times faster than real time. Its id's suffix picks its story:
 - ``-big``        (Firecrawl) about 10 MB of scraped ``data`` in every status body: 10
                   documents of 1 MB are done at the first request, 100 in all, 10 per page.
 - ``-uncommitted`` (Milvus) a two-phase import that stops in ``Uncommitted`` at progress 99
-                  and stays there forever (it waits for a /commit the simulator never gets).
+                  and stays there (it waits for a /commit the simulator never gets); the
+                  only kind of job Milvus ``/abort`` accepts.
+
+An id containing ``-oldserver`` gets an HTML 404 on Firecrawl's v2 batch /errors route (the
+Aug-2025 server lacked it); v1 answers. Cancel (Firecrawl, Bright Data, Milvus abort) stops a
+running job where it is: it then reads ``cancelled`` / ``canceled`` / ``Failed``.
 
 Credentials: a missing ``Authorization: Bearer`` header and the key ``bad-key`` get each
 provider's auth error; any other token is accepted. Faults come after the auth check and

@@ -1,7 +1,9 @@
-"""Coze `POST /v1/datasets/{dataset_id}/process` (specs/PROVIDERS.md section 3).
+"""Coze `POST /v1/datasets/{dataset_id}/process` (specs/PROVIDERS.md section 3) and
+`POST /open_api/knowledge/document/list` (ENDPOINTS-NEXT.md section 4).
 
 Errors are HTTP 200 with `{"code", "msg", "detail": {"logid"}}`; every answer carries the
-`x-tt-logid` header. Each document id follows its own story.
+`x-tt-logid` header. Each document id follows its own story; a document belongs to the dataset
+it was first asked about. Coze has no cancel.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import secrets
 import time
 import zlib
 
+from jobwatch.sim.jobbook import JobBook, Snapshot, Visit
 from jobwatch.sim.replies import (
     JsonObject,
     Reply,
@@ -19,11 +22,18 @@ from jobwatch.sim.replies import (
     json_reply,
     parse_json_object,
 )
-from jobwatch.sim.stories import JobBook, Phase, Snapshot, Visit
+from jobwatch.sim.stories import Phase, story_for
 
 FAILURE = "Document parsing failed: the file is encrypted or damaged, please upload it again"
 
-_STATUS = {Phase.PENDING: 0, Phase.RUNNING: 0, Phase.SUCCEEDED: 1, Phase.FAILED: 9}
+_STATUS = {
+    Phase.PENDING: 0,
+    Phase.RUNNING: 0,
+    Phase.SUCCEEDED: 1,
+    Phase.FAILED: 9,
+    Phase.CANCELLED: 9,  # Coze has no cancel: never reached
+}
+DEFAULT_PAGE_SIZE = 10
 
 
 def _logid() -> str:
@@ -56,7 +66,7 @@ def _process(request: SimRequest, book: JobBook, dataset_id: str, logid: str) ->
             4000, "invalid parameter: document_ids must be a non-empty array of strings", logid
         )
     visits = [book.visit("coze-dataset", dataset_id)]
-    visits += [book.visit("coze", document_id) for document_id in ids]
+    visits += [book.visit("coze", document_id, scope=dataset_id) for document_id in ids]
     for visit in visits:
         if visit.fault is not None:
             return fault_reply(
@@ -66,11 +76,11 @@ def _process(request: SimRequest, book: JobBook, dataset_id: str, logid: str) ->
                 ),
                 server_error=lambda: _error(5000, "internal error", logid, 500),
             )
-    if visits[0].story.gone:
+    if visits[0].not_found:
         return _error(4200, f"resource not found: dataset {dataset_id}", logid)
     named = list(zip(ids, visits[1:], strict=True))
     for document_id, visit in named:
-        if visit.story.gone:
+        if visit.not_found:
             return _error(4200, f"resource not found: document {document_id}", logid)
     documents = [_document(document_id, visit) for document_id, visit in named]
     return _answer({"code": 0, "msg": "", "data": {"data": documents}}, logid)
@@ -98,3 +108,62 @@ def _document(document_id: str, visit: Visit) -> JsonObject:
     if phase is Phase.FAILED:
         document["status_descript"] = FAILURE  # only present on failure
     return document
+
+
+def document_list(request: SimRequest, book: JobBook) -> Reply:
+    """`POST /open_api/knowledge/document/list`: one page of the dataset's seen documents."""
+    logid = _logid()
+    return _document_list(request, book, logid).with_header("x-tt-logid", logid)
+
+
+def _document_list(request: SimRequest, book: JobBook, logid: str) -> Reply:
+    if not request.authorized():
+        return _error(4100, "authentication is invalid", logid)
+    body = parse_json_object(request.body)
+    dataset_id = body.get("dataset_id") if body is not None else None
+    page, size = (body or {}).get("page", 1), (body or {}).get("size", DEFAULT_PAGE_SIZE)
+    if not isinstance(dataset_id, str) or not dataset_id:
+        return _error(4000, "invalid parameter: dataset_id must be a non-empty string", logid)
+    if not isinstance(page, int) or not isinstance(size, int) or page < 0 or size < 1:
+        return _error(4000, "invalid parameter: page must be >= 0 and size >= 1", logid)
+    if story_for("coze-dataset", dataset_id).gone:
+        return _error(4200, f"resource not found: dataset {dataset_id}", logid)
+    as_strings = request.headers.get("agw-js-conv", "").lower() == "str"
+    seen = [(i, v) for i, v in book.seen("coze", scope=dataset_id) if not v.not_found]
+    first = (max(page, 1) - 1) * size  # the doc's own example sends page 0: read as page 1
+    infos = [_info(i, v, as_strings) for i, v in seen[first : first + size]]
+    return _answer({"code": 0, "msg": "", "document_infos": infos, "total": len(seen)}, logid)
+
+
+def _info(document_id: str, visit: Visit, as_strings: bool) -> JsonObject:
+    """A DocumentInfo; a numeric 64-bit id is a JSON number unless `Agw-Js-Conv: str`."""
+    snapshot = visit.snapshot
+    size = 20_000 + zlib.crc32(document_id.encode()) % 5_000_000
+    done = snapshot.phase is Phase.SUCCEEDED
+    chars = size // 10 if done else 0
+    updated = snapshot.finished_at or snapshot.started_at
+    return {
+        "document_id": document_id if as_strings or not document_id.isdigit() else int(document_id),
+        "name": f"report-{document_id[-4:]}.pdf",
+        "status": _STATUS.get(snapshot.phase, 0),
+        "create_time": int(snapshot.started_at.timestamp()),
+        "update_time": int(updated.timestamp()),
+        "format_type": 0,
+        "source_type": 0,
+        "type": "pdf",
+        "size": size,
+        "char_count": chars,
+        "slice_count": chars // 800,
+        "hit_count": 0,
+        "update_type": 0,
+        "update_interval": 0,
+        "chunk_strategy": {
+            "chunk_type": 0,
+            "separator": "",
+            "max_tokens": 0,
+            "remove_extra_spaces": False,
+            "remove_urls_emails": False,
+            "caption_type": 0,
+        },
+        "tos_uri": f"FileBizType.BIZ_BOT_DATASET/{document_id}.pdf",
+    }

@@ -14,6 +14,7 @@ import uuid
 from datetime import timedelta
 from functools import cache
 
+from jobwatch.sim.jobbook import JobBook, Snapshot, Visit
 from jobwatch.sim.replies import (
     JsonObject,
     Reply,
@@ -22,13 +23,15 @@ from jobwatch.sim.replies import (
     iso_millis,
     json_reply,
 )
-from jobwatch.sim.stories import JobBook, Phase, Snapshot, Visit
+from jobwatch.sim.stories import Phase
 
 PROVIDER = "firecrawl"
 BATCH_TOTAL = 20
 CRAWL_TOTAL = 25
 BIG_TOTAL = 100
 BIG_FIRST = 10  # a -big job has this many documents done at its first request
+PARTIAL_TOTAL = 40  # a -partial job attempts 40 pages ...
+PARTIAL_COMPLETED = 12  # ... of which 12 succeed: its /errors lists the other 28
 BIG_DOCUMENT_CHARS = 1_000_000  # 10 of these fill a page: about 10 MB per status body
 DEFAULT_PAGE = 100
 MAX_PAGE = 1000
@@ -36,36 +39,43 @@ PAGE_BYTES = 10_485_760  # 10 MiB, the server's per-page cap
 KICKOFF_FAILURE = "Failed to start the job: the scrape queue is full, please try again later"
 
 _PATHS = {"batch": "batch/scrape", "crawl": "crawl"}
+STATUS_WORDS = {
+    Phase.PENDING: "scraping",
+    Phase.RUNNING: "scraping",
+    Phase.SUCCEEDED: "completed",
+    Phase.FAILED: "failed",
+    Phase.CANCELLED: "cancelled",
+}
 _DIGITS = re.compile(r"\d+")
 
 
-def _error(message: str, status: int) -> Reply:
+def error(message: str, status: int) -> Reply:
     return json_reply({"success": False, "error": message}, status)
 
 
-def _auth_error(request: SimRequest) -> Reply | None:
+def auth_error(request: SimRequest) -> Reply | None:
     if request.bearer_token() is None:
-        return _error("Unauthorized", 401)
+        return error("Unauthorized", 401)
     if not request.authorized():
-        return _error("Unauthorized: Invalid token", 401)
+        return error("Unauthorized: Invalid token", 401)
     return None
 
 
-def _visit(book: JobBook, kind: str, job_id: str) -> Visit | Reply:
+def visit_job(book: JobBook, kind: str, job_id: str) -> Visit | Reply:
     """The job's visit, or the answer that stops the request first (a fault, not found)."""
     visit = book.visit(PROVIDER, f"{kind}/{job_id}")
     if visit.fault is not None:
         return fault_reply(
             visit.fault,
-            rate_limited=lambda: _error(
+            rate_limited=lambda: error(
                 "Rate limit exceeded. Consumed (req/min): 501, Remaining (req/min): 0. "
                 "Please retry after 1s.",
                 429,
             ),
-            server_error=lambda: _error("An unexpected error occurred on the server.", 500),
+            server_error=lambda: error("An unexpected error occurred on the server.", 500),
         )
-    if visit.story.gone:
-        return _error("Job not found", 404)
+    if visit.not_found:
+        return error("Job not found", 404)
     return visit
 
 
@@ -89,19 +99,28 @@ def _pagination(request: SimRequest) -> tuple[int, int | None] | str:
     return int(skips[0]), limit
 
 
-def _counts(kind: str, visit: Visit) -> tuple[int, int]:
+def _plan(kind: str, visit: Visit) -> tuple[int, int]:
+    """(pages the job will attempt, pages that will succeed) at its end."""
+    if visit.story.big:
+        return BIG_TOTAL, BIG_TOTAL
+    if visit.story.partial:
+        return PARTIAL_TOTAL, PARTIAL_COMPLETED
+    total = BATCH_TOTAL if kind == "batch" else CRAWL_TOTAL
+    return total, total
+
+
+def counts(kind: str, visit: Visit) -> tuple[int, int]:
     """(completed, total): a batch's total is fixed; a crawl's grows as it finds pages."""
     snapshot = visit.snapshot
     done = snapshot.phase is Phase.SUCCEEDED
+    total, good = _plan(kind, visit)
     if visit.story.big:
-        total = BIG_TOTAL
         return (total if done else BIG_FIRST + int(snapshot.fraction * (total - BIG_FIRST))), total
-    if kind == "batch":
-        return (BATCH_TOTAL if done else int(snapshot.fraction * BATCH_TOTAL)), BATCH_TOTAL
-    if done:
-        return CRAWL_TOTAL, CRAWL_TOTAL
-    found = 1 + math.ceil(CRAWL_TOTAL * min(1.0, 1.5 * snapshot.fraction))
-    return int(snapshot.fraction * CRAWL_TOTAL), min(CRAWL_TOTAL, found)
+    completed = good if done else int(snapshot.fraction * good)
+    if kind == "batch" or done:
+        return completed, total
+    found = 1 + math.ceil(total * min(1.0, 1.5 * snapshot.fraction))
+    return completed, min(total, found)
 
 
 @cache
@@ -152,16 +171,16 @@ def _page(kind: str, job_id: str, big: bool, skip: int, limit: int, completed: i
 
 def status(request: SimRequest, book: JobBook, kind: str, job_id: str) -> Reply:
     """`GET /v2/batch/scrape/{id}` (kind "batch") or `GET /v2/crawl/{id}` (kind "crawl")."""
-    denied = _auth_error(request)
+    denied = auth_error(request)
     if denied is not None:
         return denied
     pagination = _pagination(request)
     if isinstance(pagination, str):
-        return _error(pagination, 400)
-    visit = _visit(book, kind, job_id)
+        return error(pagination, 400)
+    visit = visit_job(book, kind, job_id)
     if isinstance(visit, Reply):
         return visit
-    if visit.story.timeline.outcome is Phase.FAILED:
+    if visit.story.startfail:
         # The kick-off failure shape: HTTP 200, success false (PROVIDERS.md [FC-API-NEW]).
         return json_reply(
             {
@@ -175,11 +194,11 @@ def status(request: SimRequest, book: JobBook, kind: str, job_id: str) -> Reply:
         )
     skip, limit = pagination
     snapshot = visit.snapshot
-    completed, total = _counts(kind, visit)
+    completed, total = counts(kind, visit)
     page = _page(kind, job_id, visit.story.big, skip, limit or DEFAULT_PAGE, completed)
     head: JsonObject = {
         "success": True,
-        "status": "completed" if snapshot.phase is Phase.SUCCEEDED else "scraping",
+        "status": STATUS_WORDS.get(snapshot.phase, "scraping"),
         "completed": completed,
         "total": total,
         "creditsUsed": completed,
@@ -189,7 +208,8 @@ def status(request: SimRequest, book: JobBook, kind: str, job_id: str) -> Reply:
     if snapshot.finished_at is not None:
         head["completedAt"] = iso_millis(snapshot.finished_at)
     head["duration"] = round(_seconds(snapshot), 3)
-    if total > skip + len(page):
+    # A running job may find more pages; a finished one only has the documents it completed.
+    if (completed if snapshot.terminal else total) > skip + len(page):
         more = f"&limit={limit}" if limit is not None else ""
         head["next"] = (
             f"http://{request.host}/v2/{_PATHS[kind]}/{job_id}?skip={skip + len(page)}{more}"
@@ -201,23 +221,7 @@ def status(request: SimRequest, book: JobBook, kind: str, job_id: str) -> Reply:
 
 def _seconds(snapshot: Snapshot) -> float:
     """Real seconds from creation to now, or to completion once terminal."""
-    story_seconds = snapshot.timeline.ends_at if snapshot.terminal else snapshot.story_seconds
+    story_seconds = (
+        snapshot.end_seconds if snapshot.end_seconds is not None else snapshot.story_seconds
+    )
     return story_seconds / snapshot.speed
-
-
-def errors(request: SimRequest, book: JobBook, kind: str, job_id: str) -> Reply:
-    """`GET /v2/batch/scrape/{id}/errors` or `GET /v2/crawl/{id}/errors`."""
-    visit = _auth_error(request) or _visit(book, kind, job_id)
-    if isinstance(visit, Reply):
-        return visit
-    failures: list[JsonObject] = []
-    if visit.story.timeline.outcome is Phase.FAILED:
-        failures.append(
-            {
-                "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{kind}/{job_id}/error")),
-                "timestamp": iso_millis(visit.snapshot.started_at),
-                "url": f"https://example.com/{job_id}/page-0",
-                "error": KICKOFF_FAILURE,
-            }
-        )
-    return json_reply({"errors": failures, "robotsBlocked": []})

@@ -11,18 +11,31 @@ from types import TracebackType
 from typing import Any, TextIO
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from jobwatch.sim import brightdata, coze, firecrawl, zilliz
+from jobwatch.sim import brightdata, coze, firecrawl, firecrawl_jobs, zilliz, zilliz_jobs
+from jobwatch.sim.jobbook import JobBook
 from jobwatch.sim.replies import Reply, SimRequest, json_reply
-from jobwatch.sim.stories import JobBook
+from jobwatch.sim.requestlog import LogTarget, RequestLog
 
 Route = Callable[[SimRequest, JobBook, dict[str, str]], Reply]
 
 _ID = r"(?P<id>[^/]+)"
+_V = r"(?P<v>v[12])"
+_KINDS = {"crawl": "crawl", "batch/scrape": "batch"}
 _ROUTES: list[tuple[str, re.Pattern[str], Route]] = [
     (
         "GET",
         re.compile(rf"/datasets/v3/progress/{_ID}"),
         lambda req, book, p: brightdata.progress(req, book, p["id"]),
+    ),
+    (
+        "GET",
+        re.compile(r"/datasets/v3/snapshots"),
+        lambda req, book, p: brightdata.snapshots(req, book),
+    ),
+    (
+        "POST",
+        re.compile(rf"/datasets/v3/snapshot/{_ID}/cancel"),
+        lambda req, book, p: brightdata.cancel(req, book, p["id"]),
     ),
     (
         "POST",
@@ -36,28 +49,43 @@ _ROUTES: list[tuple[str, re.Pattern[str], Route]] = [
     ),
     (
         "POST",
+        re.compile(r"/v2/vectordb/jobs/import/list"),
+        lambda req, book, p: zilliz_jobs.import_list(req, book),
+    ),
+    (
+        "POST",
+        re.compile(r"/v2/vectordb/jobs/import/abort"),
+        lambda req, book, p: zilliz_jobs.abort(req, book),
+    ),
+    (
+        "POST",
         re.compile(rf"/v1/datasets/{_ID}/process"),
         lambda req, book, p: coze.process(req, book, p["id"]),
     ),
     (
-        "GET",
-        re.compile(rf"/v2/batch/scrape/{_ID}"),
-        lambda req, book, p: firecrawl.status(req, book, "batch", p["id"]),
+        "POST",
+        re.compile(r"/open_api/knowledge/document/list"),
+        lambda req, book, p: coze.document_list(req, book),
     ),
     (
         "GET",
-        re.compile(rf"/v2/crawl/{_ID}"),
-        lambda req, book, p: firecrawl.status(req, book, "crawl", p["id"]),
+        re.compile(rf"/{_V}/crawl/(active|ongoing)"),
+        lambda req, book, p: firecrawl_jobs.active(req, book, p["v"]),
     ),
     (
         "GET",
-        re.compile(rf"/v2/batch/scrape/{_ID}/errors"),
-        lambda req, book, p: firecrawl.errors(req, book, "batch", p["id"]),
+        re.compile(rf"/v2/(?P<kind>batch/scrape|crawl)/{_ID}"),
+        lambda req, book, p: firecrawl.status(req, book, _KINDS[p["kind"]], p["id"]),
+    ),
+    (
+        "DELETE",
+        re.compile(rf"/v2/(?P<kind>batch/scrape|crawl)/{_ID}"),
+        lambda req, book, p: firecrawl_jobs.cancel(req, book, _KINDS[p["kind"]], p["id"]),
     ),
     (
         "GET",
-        re.compile(rf"/v2/crawl/{_ID}/errors"),
-        lambda req, book, p: firecrawl.errors(req, book, "crawl", p["id"]),
+        re.compile(rf"/{_V}/(?P<kind>batch/scrape|crawl)/{_ID}/errors"),
+        lambda req, book, p: firecrawl_jobs.errors(req, book, _KINDS[p["kind"]], p["id"], p["v"]),
     ),
 ]
 
@@ -81,9 +109,17 @@ def route(request: SimRequest, book: JobBook) -> Reply:
 class _SimHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, address: tuple[str, int], book: JobBook) -> None:
+    def __init__(
+        self, address: tuple[str, int], book: JobBook, log: RequestLog | None = None
+    ) -> None:
         super().__init__(address, _Handler)
         self.book = book
+        self.log = log
+
+    def server_close(self) -> None:
+        super().server_close()
+        if self.log is not None:
+            self.log.close()
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         if isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
@@ -130,7 +166,10 @@ class _Handler(BaseHTTPRequestHandler):
         )
 
     def _answer(self) -> None:
-        reply = route(self._read_request(), self.server.book)
+        request = self._read_request()
+        reply = route(request, self.server.book)
+        if self.server.log is not None:
+            self.server.log.write(request, None if reply.drop else reply.status)
         if reply.drop:
             self.close_connection = True  # close the socket without a single byte back
             return
@@ -174,14 +213,32 @@ class SimServer:
         self.close()
 
 
-def start_sim(host: str = "127.0.0.1", port: int = 0, speed: float = 1.0) -> SimServer:
-    """Start the simulator in a background thread; `port=0` takes a free port."""
-    return SimServer(_SimHTTPServer((host, port), JobBook(speed=speed)))
+def start_sim(
+    host: str = "127.0.0.1", port: int = 0, speed: float = 1.0, log: LogTarget | None = None
+) -> SimServer:
+    """Start the simulator in a background thread; `port=0` takes a free port. `log`: a
+    stream or a file path (appended to) that gets one line per request served."""
+    request_log = RequestLog.open(log)
+    try:
+        return SimServer(_SimHTTPServer((host, port), JobBook(speed=speed), request_log))
+    except BaseException:
+        if request_log is not None:
+            request_log.close()
+        raise
 
 
-def serve_forever(host: str, port: int, speed: float, out: TextIO) -> None:
-    """Serve in the foreground until KeyboardInterrupt (which propagates, port released)."""
-    httpd = _SimHTTPServer((host, port), JobBook(speed=speed))
+def serve_forever(
+    host: str, port: int, speed: float, out: TextIO, log: LogTarget | None = None
+) -> None:
+    """Serve in the foreground until KeyboardInterrupt (which propagates, port released).
+    `log` as for `start_sim`."""
+    request_log = RequestLog.open(log)
+    try:
+        httpd = _SimHTTPServer((host, port), JobBook(speed=speed), request_log)
+    except BaseException:
+        if request_log is not None:
+            request_log.close()
+        raise
     try:
         bound_host, bound_port = httpd.server_address[:2]
         print(f"listening on http://{bound_host!s}:{bound_port}", file=out, flush=True)

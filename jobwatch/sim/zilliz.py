@@ -11,6 +11,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from jobwatch.sim.jobbook import JobBook, Snapshot, Visit
 from jobwatch.sim.replies import (
     JsonObject,
     Reply,
@@ -20,10 +21,12 @@ from jobwatch.sim.replies import (
     json_reply,
     parse_json_object,
 )
-from jobwatch.sim.stories import Fault, JobBook, Phase, Snapshot
+from jobwatch.sim.stories import Fault, Phase
 
 COLLECTION = "sim_collection"
 FAILURE = "failed to parse file: row 1842: the field 'vector' dimension mismatch, expect 768"
+ABORTED = "import job aborted by user"  # the server's constant text was not seen [U]
+PARTIAL_SHARE = 0.6  # a Milvus -partial job imports 60 % of its last file's rows
 ROW_BYTES = 128
 
 # (file name, speed relative to the job): the last file finishes exactly when the job does.
@@ -39,13 +42,14 @@ class _FileState:
     completed_at: str  # "" until the file is done
     done: bool
     failed: bool
+    share: float = 1.0  # of the file's rows that get imported
 
     @property
     def imported_rows(self) -> int:
-        return int(self.rows * self.fraction)
+        return int(self.rows * self.fraction * self.share)
 
 
-def _files(job_id: str, snapshot: Snapshot) -> list[_FileState]:
+def _files(job_id: str, snapshot: Snapshot, partial: bool = False) -> list[_FileState]:
     states = []
     for index, (name, rate) in enumerate(_FILES):
         size = 1_000_000 + zlib.crc32(f"{job_id}/{index}".encode()) % 4_000_000
@@ -59,9 +63,10 @@ def _files(job_id: str, snapshot: Snapshot) -> list[_FileState]:
             if done
             else ""
         )
-        failed = snapshot.phase is Phase.FAILED and not done
+        failed = snapshot.phase in (Phase.FAILED, Phase.CANCELLED) and not done
+        share = PARTIAL_SHARE if partial and index == len(_FILES) - 1 else 1.0
         states.append(
-            _FileState(name, size, size // ROW_BYTES, fraction, completed_at, done, failed)
+            _FileState(name, size, size // ROW_BYTES, fraction, completed_at, done, failed, share)
         )
     return states
 
@@ -96,7 +101,7 @@ def _job_id_error(body: JsonObject | None, request_type: str) -> Reply | None:
     return None
 
 
-def _fault(fault: Fault | None) -> Reply | None:
+def fault_answer(fault: Fault | None) -> Reply | None:
     if fault is None:
         return None
     return fault_reply(
@@ -108,7 +113,7 @@ def _fault(fault: Fault | None) -> Reply | None:
     )
 
 
-def _not_found(job_id: str) -> Reply:
+def not_found(job_id: str) -> Reply:
     return _error(2100, f"importing data failed: import job does not exist, jobID={job_id}")
 
 
@@ -131,23 +136,25 @@ def zilliz_progress(request: SimRequest, book: JobBook) -> Reply:
         )
     if not cluster_id and not has_project:
         return _error(1802, "missing required parameters, error: clusterId is required")
-    return _progress(book, "zilliz", str(body["jobId"]), _zilliz_data)
+    scope = cluster_id or f"{body.get('projectId')}/{body.get('regionId')}"
+    return _progress(book, "zilliz", str(body["jobId"]), scope, _zilliz_data)
 
 
 def _progress(
-    book: JobBook, api: str, job_id: str, data: Callable[[str, Snapshot], JsonObject]
+    book: JobBook, api: str, job_id: str, scope: str, data: Callable[[str, Visit], JsonObject]
 ) -> Reply:
     """One progress answer, Zilliz's or Milvus's shape: a fault, not found, or the job."""
-    visit = book.visit(api, job_id)
-    fault = _fault(visit.fault)
+    visit = book.visit(api, job_id, scope)
+    fault = fault_answer(visit.fault)
     if fault is not None:
         return fault
-    if visit.story.gone:
-        return _not_found(job_id)
-    return json_reply({"code": 0, "data": data(job_id, visit.snapshot)})
+    if visit.not_found:
+        return not_found(job_id)
+    return json_reply({"code": 0, "data": data(job_id, visit)})
 
 
-def _zilliz_data(job_id: str, snapshot: Snapshot) -> JsonObject:
+def _zilliz_data(job_id: str, visit: Visit) -> JsonObject:
+    snapshot = visit.snapshot
     files = _files(job_id, snapshot)
     phase = snapshot.phase
     state, progress = {
@@ -156,6 +163,7 @@ def _zilliz_data(job_id: str, snapshot: Snapshot) -> JsonObject:
         Phase.SUCCEEDED: ("Completed", 100),
         Phase.FAILED: ("Failed", int(_mean_percent(files))),
         Phase.PAUSED: ("Importing", 99),
+        Phase.CANCELLED: ("Failed", int(_mean_percent(files))),  # Zilliz has no cancel
     }[phase]
     details = []
     for f in files:
@@ -184,7 +192,7 @@ def _zilliz_data(job_id: str, snapshot: Snapshot) -> JsonObject:
         "state": state,
         "progress": progress,
         "completeTime": iso_seconds(snapshot.finished_at) if snapshot.finished_at else "",
-        "reason": FAILURE if phase is Phase.FAILED else "",
+        "reason": FAILURE if phase in (Phase.FAILED, Phase.CANCELLED) else "",
         "totalRows": sum(f.imported_rows for f in files),
         "details": details,
     }
@@ -204,24 +212,39 @@ def milvus_progress(request: SimRequest, book: JobBook) -> Reply:
     problem = _job_id_error(body, "JobIDReq")
     if problem is not None or body is None:
         return problem or _error(1801, "can only accept json format request")
-    return _progress(book, "milvus", str(body["jobId"]), _milvus_data)
+    return _progress(book, "milvus", str(body["jobId"]), "", _milvus_data)
 
 
-def _milvus_data(job_id: str, snapshot: Snapshot) -> JsonObject:
-    files = _files(job_id, snapshot)
-    phase = snapshot.phase
-    imported = sum(f.imported_rows for f in files)
-    total = sum(f.rows for f in files)
-    # Milvus job progress: Pending 0-10, Importing 10-99, Completed 100; a failed job is reset
-    # to progress 0 and 0 rows; Uncommitted waits at 99 for /commit (PROVIDERS.md [MV-DC]).
-    state, progress = {
+def milvus_state(phase: Phase, files_percent: float) -> tuple[str, int]:
+    """Milvus job state and progress: Pending 0-10, Importing 10-99, Completed 100; a failed
+    (or aborted) job is reset to progress 0; Uncommitted waits at 99 for /commit
+    (PROVIDERS.md [MV-DC])."""
+    return {
         Phase.PENDING: ("Pending", 0),
-        Phase.RUNNING: ("Importing", 10 + int(_mean_percent(files) * 0.89)),
+        Phase.RUNNING: ("Importing", 10 + int(files_percent * 0.89)),
         Phase.SUCCEEDED: ("Completed", 100),
         Phase.FAILED: ("Failed", 0),
         Phase.PAUSED: ("Uncommitted", 99),
+        Phase.CANCELLED: ("Failed", 0),
     }[phase]
-    if phase is Phase.FAILED:
+
+
+def milvus_reason(phase: Phase) -> str:
+    return {Phase.FAILED: FAILURE, Phase.CANCELLED: ABORTED}.get(phase, "")
+
+
+def milvus_files_percent(job_id: str, visit: Visit) -> float:
+    return _mean_percent(_files(job_id, visit.snapshot, visit.story.partial))
+
+
+def _milvus_data(job_id: str, visit: Visit) -> JsonObject:
+    snapshot = visit.snapshot
+    files = _files(job_id, snapshot, visit.story.partial)
+    phase = snapshot.phase
+    imported = sum(f.imported_rows for f in files)
+    total = sum(f.rows for f in files)
+    state, progress = milvus_state(phase, _mean_percent(files))
+    if state == "Failed":  # and 0 rows
         imported = total = 0
     data: JsonObject = {
         "jobId": job_id,
@@ -232,8 +255,8 @@ def _milvus_data(job_id: str, snapshot: Snapshot) -> JsonObject:
         "importedRows": imported,
         "totalRows": total,
     }
-    if phase is Phase.FAILED:
-        data["reason"] = FAILURE
+    if milvus_reason(phase):
+        data["reason"] = milvus_reason(phase)
     details = []
     for f in files:
         if phase is Phase.PENDING:
@@ -252,7 +275,7 @@ def _milvus_data(job_id: str, snapshot: Snapshot) -> JsonObject:
             "totalRows": f.rows,
         }
         if f.failed:
-            detail["reason"] = FAILURE
+            detail["reason"] = milvus_reason(phase)
         details.append(detail)
     data["fileSize"] = sum(f.size for f in files)
     data["details"] = details

@@ -11,9 +11,9 @@ from typing import Any, TypeVar
 
 import pytest
 
+from jobwatch.sim.jobbook import JobBook
 from jobwatch.sim.replies import Reply, SimRequest
 from jobwatch.sim.server import route
-from jobwatch.sim.stories import JobBook
 
 T = TypeVar("T")
 
@@ -68,14 +68,16 @@ class Caller:
         token: str | None = "test-key",
         query: dict[str, list[str]] | None = None,
         raw: bytes | None = None,
+        headers: dict[str, str] | None = None,
     ) -> Answer:
-        headers = {"authorization": f"Bearer {token}"} if token is not None else {}
+        sent = {"authorization": f"Bearer {token}"} if token is not None else {}
+        sent |= {name.lower(): value for name, value in (headers or {}).items()}
         payload = raw if raw is not None else (b"" if body is None else json.dumps(body).encode())
         request = SimRequest(
             method=method,
             path=path,
             query=query or {},
-            headers=headers,
+            headers=sent,
             body=payload,
             host="sim.test:8787",
         )

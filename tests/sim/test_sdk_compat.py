@@ -88,7 +88,15 @@ def test_firecrawl_stops_at_the_repeated_cursor_of_a_running_job(firecrawl: Any)
 def test_firecrawl_kickoff_failure_raises_with_its_text(firecrawl: Any) -> None:
     errors = sdk("firecrawl.v2.utils.error_handler")
     with pytest.raises(errors.FirecrawlError, match="scrape queue is full"):
-        firecrawl.get_batch_scrape_status("b-fail")
+        firecrawl.get_batch_scrape_status("b-startfail")
+
+
+def test_firecrawl_reads_a_failed_status_without_raising(firecrawl: Any) -> None:
+    for read in (firecrawl.get_batch_scrape_status, firecrawl.get_crawl_status):
+        failed = poll_until(lambda r=read: r("x-fail"), lambda job: job.status != "scraping")
+        assert failed.status == "failed" and 0 < failed.completed < failed.total
+        assert len(failed.data) == failed.completed
+    assert len(firecrawl.get_crawl_errors("x-fail").errors) == 3
 
 
 def test_firecrawl_error_classes(firecrawl: Any, fast_sim: SimServer) -> None:
@@ -109,9 +117,31 @@ def test_firecrawl_retries_through_the_flaky_proxy(firecrawl: Any) -> None:
 
 
 def test_firecrawl_reads_the_errors_endpoint(firecrawl: Any) -> None:
-    report = firecrawl.get_batch_scrape_errors("b-fail")
-    assert len(report.errors) == 1 and report.robots_blocked == []
+    done = poll_until(
+        lambda: firecrawl.get_batch_scrape_status("b-partial"),
+        lambda job: job.status == "completed",
+    )
+    assert (done.completed, done.total) == (12, 40)
+    report = firecrawl.get_batch_scrape_errors("b-partial")
+    assert len(report.errors) == 28 and report.robots_blocked == []
+    assert report.errors[0].url == "https://example.com/b-partial/page-12"
+    assert report.errors[0].code == "SCRAPE_SITE_ERROR" and report.errors[2].timestamp is None
     assert firecrawl.get_crawl_errors("c1").errors == []
+
+
+def test_firecrawl_lists_and_cancels_crawls(firecrawl: Any) -> None:
+    firecrawl.get_crawl_status("c-run-slow")
+    firecrawl.get_crawl_status("c-done")
+    active = firecrawl.get_active_crawls()
+    assert active.success and [c.id for c in active.crawls] == ["c-run-slow", "c-done"]
+    assert active.crawls[0].url == "https://example.com/docs"
+    assert firecrawl.cancel_crawl("c-run-slow") is True
+    assert firecrawl.get_crawl_status("c-run-slow").status == "cancelled"
+    poll_until(lambda: firecrawl.get_crawl_status("c-done"), lambda j: j.status == "completed")
+    assert firecrawl.cancel_crawl("c-done") is False  # HTTP 409: already completed
+    assert firecrawl.get_active_crawls().crawls == []
+    assert firecrawl.cancel_batch_scrape("b-run-slow") is True
+    assert firecrawl.get_batch_scrape_status("b-run-slow").status == "cancelled"
 
 
 # --- cozepy -----------------------------------------------------------------------------------
@@ -137,6 +167,22 @@ def test_cozepy_reads_document_progress(cozepy: Any, fast_sim: SimServer) -> Non
     )
     assert done[0].status == cozepy.DocumentStatus.COMPLETED and done[0].progress == 100
     assert done[1].status == cozepy.DocumentStatus.FAILED and done[1].status_descript
+
+
+def test_cozepy_lists_documents_page_by_page(cozepy: Any, fast_sim: SimServer) -> None:
+    coze = cozepy.Coze(auth=cozepy.TokenAuth("pat_test"), base_url=fast_sim.base_url)
+    ids = [f"74425858136680{index}" for index in range(5)] + ["7442585813668-fail"]
+    coze.datasets.process(dataset_id="7385093717923", document_ids=ids)
+    documents = coze.datasets.documents.list(dataset_id="7385093717923", page_size=2)
+    listed = list(documents)  # cozepy fetches the pages while total > page * size
+    assert [d.document_id for d in listed] == ids
+    assert listed[0].status == cozepy.DocumentStatus.PROCESSING
+    poll_until(
+        lambda: coze.datasets.process(dataset_id="7385093717923", document_ids=ids[-1:]),
+        lambda docs: docs[0].status == cozepy.DocumentStatus.FAILED,
+    )
+    last = list(coze.datasets.documents.list(dataset_id="7385093717923", page_size=10))[-1]
+    assert last.status == cozepy.DocumentStatus.FAILED
 
 
 @pytest.mark.parametrize(
@@ -172,6 +218,26 @@ def test_pymilvus_reads_import_progress(bulk_writer: Any, fast_sim: SimServer) -
     done = poll_until(progress, lambda body: body["data"]["state"] == "Completed")
     assert done["data"]["progress"] == 100
     assert done["data"]["importedRows"] == done["data"]["totalRows"]
+
+
+def test_pymilvus_reads_a_failed_import_and_lists_jobs(
+    bulk_writer: Any, fast_sim: SimServer
+) -> None:
+    def progress(job_id: str) -> Any:
+        return bulk_writer.get_import_progress(
+            fast_sim.base_url, job_id=job_id, cluster_id="in01-x", api_key="k"
+        ).json()
+
+    failed = poll_until(lambda: progress("448-fail"), lambda b: b["data"]["state"] == "Failed")
+    assert failed["data"]["reason"] and failed["data"]["progress"] == 0
+    for job_id in ("448-1", "448-2"):
+        progress(job_id)
+    # pymilvus reads progress at /describe, which the simulator serves as Milvus: list there.
+    listed = bulk_writer.list_import_jobs(
+        fast_sim.base_url, api_key="k", page_size=2, current_page=1
+    ).json()["data"]
+    assert [r["jobId"] for r in listed["records"]] == ["448-fail", "448-1", "448-2"]
+    assert listed["records"][0]["state"] == "Failed"
 
 
 @pytest.mark.parametrize(("job_id", "key", "code"), [("j-gone", "k", "2100"), ("j", "", "1800")])

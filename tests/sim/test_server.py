@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import signal
 import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -42,6 +44,49 @@ def test_every_endpoint_answers_json(
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("application/json")
     assert isinstance(response.json(), dict)
+
+
+DATASET = "gd_l1viktl72bvl7bjuj0"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "kind"),
+    [
+        ("GET", f"/datasets/v3/snapshots?dataset_id={DATASET}&status=running", None, list),
+        ("POST", "/datasets/v3/snapshot/s9/cancel", None, str),
+        ("POST", "/v2/vectordb/jobs/import/list", {"clusterId": "in01-x"}, dict),
+        ("POST", "/v2/vectordb/jobs/import/list", {}, dict),
+        ("POST", "/v2/vectordb/jobs/import/abort", {"jobId": "1-uncommitted"}, dict),
+        ("POST", "/open_api/knowledge/document/list", {"dataset_id": "1"}, dict),
+        ("GET", "/v2/crawl/active", None, dict),
+        ("GET", "/v1/crawl/ongoing", None, dict),
+        ("DELETE", "/v2/crawl/c9", None, dict),
+        ("DELETE", "/v2/batch/scrape/b9", None, dict),
+        ("GET", "/v1/crawl/c9/errors", None, dict),
+        ("GET", "/v1/batch/scrape/b9/errors", None, dict),
+    ],
+)
+def test_every_new_endpoint_answers_over_sockets_with_a_query_string(
+    client: httpx.Client, method: str, path: str, body: object, kind: type
+) -> None:
+    separator = "&" if "?" in path else "?"
+    response = client.request(method, f"{path}{separator}trace=1", json=body)
+    assert response.status_code == 200, response.text
+    if kind is str:
+        assert (response.headers["content-type"], response.text) == (
+            "text/plain; charset=utf-8",
+            "OK",
+        )
+    else:
+        assert isinstance(response.json(), kind)
+
+
+def test_a_cancelled_crawl_leaves_the_active_list(client: httpx.Client) -> None:
+    assert client.get("/v2/crawl/c-live").json()["status"] == "scraping"
+    assert [c["id"] for c in client.get("/v2/crawl/active").json()["crawls"]] == ["c-live"]
+    assert client.delete("/v2/crawl/c-live").json() == {"status": "cancelled"}
+    assert client.get("/v2/crawl/active").json()["crawls"] == []
+    assert client.get("/v2/crawl/c-live?limit=1").json()["status"] == "cancelled"
 
 
 def test_unknown_path_is_404_and_wrong_method_405(client: httpx.Client) -> None:
@@ -155,3 +200,53 @@ def test_serve_forever_prints_the_listening_line_first_and_logs_nothing() -> Non
         out, err = process.communicate(timeout=10)
     assert process.returncode == 0
     assert out == "" and err == ""  # one line, and no request log
+
+
+def test_the_request_log_has_method_path_and_status_and_no_secret(tmp_path: Path) -> None:
+    log = tmp_path / "sim.log"
+    with start_sim(port=0, speed=20, log=str(log)) as server:
+        secret = {"Authorization": "Bearer fc-very-secret"}
+        with httpx.Client(base_url=server.base_url, headers=secret) as http:
+            http.get("/v2/crawl/c1?skip=0&limit=5&api_key=fc-very-secret")
+            http.get("/v2/crawl/c1-gone")
+            http.post("/v2/vectordb/jobs/import/list", json={})
+            with pytest.raises(httpx.HTTPError):
+                for _ in range(2):  # a proxy page, then a connection closed without answer
+                    http.get("/v2/crawl/c1-flaky")
+    lines = log.read_text(encoding="utf-8").splitlines()
+    assert [line.split(" ", 1)[1] for line in lines] == [
+        "GET /v2/crawl/c1?skip=0&limit=5&api_key=*** 200",
+        "GET /v2/crawl/c1-gone 404",
+        "POST /v2/vectordb/jobs/import/list 200",
+        "GET /v2/crawl/c1-flaky 502",
+        "GET /v2/crawl/c1-flaky -",
+    ]
+    stamp = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")
+    assert all(stamp.fullmatch(line.split()[0]) for line in lines)
+    assert "secret" not in log.read_text(encoding="utf-8")
+
+
+LOGGED = """
+import sys
+from jobwatch.sim.server import serve_forever
+try:
+    serve_forever("127.0.0.1", 0, 20.0, sys.stdout, log=sys.stderr)
+except KeyboardInterrupt:
+    pass
+"""
+
+
+def test_serve_forever_logs_to_a_stream() -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-c", LOGGED], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        assert process.stdout is not None
+        base_url = process.stdout.readline().removeprefix("listening on ").strip()
+        with httpx.Client(base_url=base_url, headers={"Authorization": "Bearer k"}) as http:
+            assert http.delete("/v2/batch/scrape/b1").status_code == 200
+    finally:
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=10)
+    assert process.returncode == 0 and out == ""
+    assert err.endswith(" DELETE /v2/batch/scrape/b1 200\n") and err.count("\n") == 1

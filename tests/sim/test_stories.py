@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from jobwatch.sim.stories import Fault, JobBook, Phase, story_for
+from jobwatch.sim.jobbook import JobBook
+from jobwatch.sim.stories import Fault, Phase, story_for
 
 from ._support import START, FakeClock
 
@@ -28,6 +29,12 @@ def book(clock: FakeClock, speed: float = 1.0) -> JobBook:
         ("milvus", "448761313698322011-uncommitted", "uncommitted"),
         ("zilliz", "job-uncommitted", "default"),  # two-phase imports are Milvus's
         ("firecrawl", "fail-but-not-suffix", "default"),
+        ("firecrawl", "abc-startfail", "startfail"),
+        ("coze", "abc-startfail", "startfail"),
+        ("zilliz", "abc-partial", "partial"),
+        ("brightdata", "abc-stall", "stall"),
+        ("milvus", "abc-late", "late"),
+        ("firecrawl", "b-oldserver-partial", "partial"),
     ],
 )
 def test_the_id_suffix_picks_the_story(provider: str, job_id: str, story: str) -> None:
@@ -127,3 +134,66 @@ def test_fault_stories_hit_the_first_requests_only(job_id: str, faults: list[Fau
 def test_speed_must_be_positive() -> None:
     with pytest.raises(ValueError):
         JobBook(speed=0)
+
+
+def test_stall_story_stops_at_forty_percent_and_never_finishes() -> None:
+    clock = FakeClock()
+    jobs = book(clock)
+    jobs.visit("zilliz", "j-stall")
+    clock.advance(4.6)
+    stalled = jobs.visit("zilliz", "j-stall").snapshot
+    assert (stalled.phase, stalled.fraction, stalled.remaining_seconds) == (Phase.RUNNING, 0.4, 0)
+    clock.advance(86_400)
+    later = jobs.visit("zilliz", "j-stall").snapshot
+    assert (later.phase, later.fraction, later.finished_at) == (Phase.RUNNING, 0.4, None)
+
+
+def test_late_story_is_not_found_for_three_story_seconds_at_any_speed() -> None:
+    clock = FakeClock()
+    jobs = book(clock, speed=10)
+    assert jobs.visit("coze", "d-late").not_found
+    clock.advance(0.29)
+    assert jobs.visit("coze", "d-late").not_found
+    clock.advance(0.02)
+    found = jobs.visit("coze", "d-late")
+    assert not found.not_found and found.snapshot.phase is Phase.PENDING
+    clock.advance(1.0)  # 13 story seconds in all
+    assert jobs.visit("coze", "d-late").snapshot.phase is Phase.SUCCEEDED
+
+
+def test_cancel_freezes_a_running_job_as_cancelled() -> None:
+    clock = FakeClock()
+    jobs = book(clock)
+    assert jobs.cancel("firecrawl", "never-seen") is False
+    jobs.visit("firecrawl", "c1")
+    clock.advance(5.5)
+    assert jobs.cancel("firecrawl", "c1") is True
+    assert jobs.cancel("firecrawl", "c1") is False  # already cancelled
+    clock.advance(100)
+    cancelled = jobs.visit("firecrawl", "c1").snapshot
+    assert (cancelled.phase, cancelled.fraction, cancelled.terminal) == (
+        Phase.CANCELLED,
+        pytest.approx(0.5),
+        True,
+    )
+    assert cancelled.finished_at is not None
+    assert (cancelled.finished_at - START).total_seconds() == 5.5
+    jobs.visit("firecrawl", "c2")
+    clock.advance(10)
+    assert jobs.cancel("firecrawl", "c2") is False  # finished: nothing to cancel
+    assert jobs.visit("firecrawl", "c2").snapshot.phase is Phase.SUCCEEDED
+
+
+def test_seen_lists_jobs_by_provider_and_scope_without_counting_requests() -> None:
+    clock = FakeClock()
+    jobs = book(clock)
+    jobs.visit("coze", "d1", scope="ds1")
+    jobs.visit("coze", "d2-429", scope="ds2")
+    jobs.visit("coze", "d1", scope="ds2")  # the first scope sticks
+    jobs.visit("zilliz", "d3")
+    assert [job_id for job_id, _ in jobs.seen("coze")] == ["d1", "d2-429"]
+    assert [job_id for job_id, _ in jobs.seen("coze", "ds2")] == ["d2-429"]
+    (listed,) = [visit for job_id, visit in jobs.seen("coze") if job_id == "d2-429"]
+    assert listed.fault is None and listed.number == 1
+    # listing counted nothing: the next request is the second, past the one fault
+    assert jobs.visit("coze", "d2-429").number == 2
