@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from jobwatch.convert import flag, text
 from jobwatch.jobcommand import WATCH
-from jobwatch.options import Option, flag, table_for, text
+from jobwatch.options import Option, table_for
 from jobwatch.providers import PROVIDERS
 from jobwatch.providers.spec import ContextField
 

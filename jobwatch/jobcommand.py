@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jobwatch.errors import UsageError
+from jobwatch.ids import check_job_id
 from jobwatch.options import SHARED, Access, RunOptions, settle, unknown_defaults
 
 if TYPE_CHECKING:
@@ -53,17 +54,22 @@ def read_command(command: str, given: Mapping[str, Any]) -> JobCommand:
     for key in unknown_defaults(defaults):
         print(f"jobwatch: warning: unknown key {key!r} in [defaults] of {path}", file=sys.stderr)
     run, access = settle(given, defaults, str(path))
+    words = tuple(given.get("words") or ())
     context = {}
     if command != WATCH:
         from jobwatch.providers import PROVIDERS
 
-        for item in PROVIDERS[command].context_fields:
+        cls = PROVIDERS[command]
+        for item in cls.context_fields:
             value = given.get(item.name)
             if value not in (None, False):
-                context[item.name] = value
+                context[item.name] = (
+                    value if item.switch else check_job_id(value, item.flag or item.metavar)
+                )
+        words = tuple(check_job_id(word, cls.id_metavar) for word in words)
     return JobCommand(
         command=command,
-        words=tuple(given.get("words") or ()),
+        words=words,
         context=context,
         file=Path(given["file"]) if given.get("file") else None,
         run=replace(run, watch=run.watch or command == WATCH),

@@ -7,94 +7,36 @@ no Typer, no HTTP.
 
 from __future__ import annotations
 
-import math
-import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from enum import StrEnum
 from typing import Any, Literal
 
-from jobwatch.errors import UsageError
+from jobwatch.convert import (
+    ColorMode,
+    Convert,
+    ProgressMode,
+    Region,
+    choice,
+    count,
+    duration,
+    flag,
+    ratio,
+    seconds,
+    text,
+)
+from jobwatch.runoptions import Access, RunOptions
 
-
-class ProgressMode(StrEnum):
-    AUTO = "auto"
-    LIVE = "live"
-    PLAIN = "plain"
-    NONE = "none"
-
-
-class Region(StrEnum):
-    GLOBAL = "global"
-    CN = "cn"
-
-
-class ColorMode(StrEnum):
-    AUTO = "auto"
-    ALWAYS = "always"
-    NEVER = "never"
-
-
-# A one-off check gives up after this long in all; a watch in CI after CI_TIMEOUT.
-ONEOFF_TIMEOUT = 30.0
-CI_TIMEOUT = 6 * 3600.0
-
-# What a converter gets: a word from the command line, or a value from the config file.
-Raw = str | int | float | bool
-Convert = Callable[[Raw, str], Any]
-
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smh]?)\s*$")
-
-
-def duration(value: Raw, where: str) -> float:
-    """`90`, `90s`, `15m`, `2h` → seconds, more than zero."""
-    match = _DURATION.match(str(value)) if not isinstance(value, bool) else None
-    if not match:
-        raise UsageError(f"{where} {value!r} is not a duration: use e.g. 90, 90s, 15m or 2h")
-    seconds = float(match[1]) * {"": 1, "s": 1, "m": 60, "h": 3600}[match[2]]
-    if not 0 < seconds < math.inf:
-        raise UsageError(f"{where} must be more than 0 (e.g. 90s, 15m or 2h)")
-    return seconds
-
-
-def seconds(value: Raw, where: str) -> float:
-    """A number of seconds, more than zero."""
-    try:
-        number = float(value) if not isinstance(value, bool) else math.nan
-    except ValueError:
-        number = math.nan
-    if not 0 < number < math.inf:
-        raise UsageError(f"{where} must be a number of seconds more than 0, not {value!r}")
-    return number
-
-
-def count(value: Raw, where: str) -> int:
-    """A whole number, zero or more."""
-    text = str(value).strip() if not isinstance(value, bool) else ""
-    if not text.isdigit() or not text.isascii():
-        raise UsageError(f"{where} must be a whole number (0 or more), not {value!r}")
-    return int(text)
-
-
-def text(value: Raw, where: str) -> str:
-    return str(value)
-
-
-def choice(enum: type[StrEnum]) -> Convert:
-    def convert(value: Raw, where: str) -> StrEnum:
-        try:
-            return enum(str(value))
-        except ValueError:
-            allowed = ", ".join(member.value for member in enum)
-            raise UsageError(f"{where} must be one of {allowed}, not {value!r}") from None
-
-    return convert
-
-
-def flag(value: Raw, where: str) -> bool:
-    if not isinstance(value, bool):
-        raise UsageError(f"{where} must be true or false, not {value!r}")
-    return value
+__all__ = [
+    "Access",
+    "ColorMode",
+    "Option",
+    "ProgressMode",
+    "Region",
+    "RunOptions",
+    "SHARED",
+    "settle",
+]
 
 
 @dataclass(frozen=True)
@@ -217,43 +159,63 @@ SHARED: tuple[Option, ...] = (
     Option(
         "debug", ("--debug",), "Log each HTTP request and response status to stderr (redacted)."
     ),
+    # -- beyond the status word (PRODUCT.md section 8) --
+    Option(
+        "stall_timeout",
+        ("--stall-timeout",),
+        "With --watch: a job whose status, counts and parts have not changed for this long "
+        "ends as stalled (exit 5). Default: off.",
+        duration,
+        metavar="DURATION",
+    ),
+    Option(
+        "wait_for_start",
+        ("--wait-for-start",),
+        '"Not found" is taken as "not created yet" for this long from the start of the run. '
+        "Default: 30s with --watch, 0 for a one-off check.",
+        duration,
+        metavar="DURATION",
+    ),
+    Option(
+        "min_completed",
+        ("--min-completed",),
+        "A job that succeeds with fewer than N done units (pages, rows, files) counts as failed.",
+        count,
+        metavar="N",
+    ),
+    Option(
+        "min_success",
+        ("--min-success",),
+        "A job that succeeds with done/total below RATIO (0..1) counts as failed.",
+        ratio,
+        metavar="RATIO",
+    ),
+    Option(
+        "notify",
+        ("--notify",),
+        "With --watch: when a run of at least 10 s ends, ring the bell on a terminal and send a "
+        "desktop notification where the system has a notifier.",
+    ),
+    Option(
+        "on_job_end",
+        ("--on-job-end",),
+        "With --watch: run CMD (through the shell) as each job ends, with JOBWATCH_PROVIDER, "
+        "JOBWATCH_JOB_ID, JOBWATCH_STATE, JOBWATCH_STATUS and JOBWATCH_JOB set; its output goes "
+        "to stderr and its exit code never changes jobwatch's.",
+        text,
+        metavar="CMD",
+    ),
+    Option(
+        "cancel_on_timeout",
+        ("--cancel-on-timeout",),
+        "Before exiting 124, cancel the jobs that are not finished (within 10 s).",
+    ),
+    Option(
+        "cancel_on_interrupt",
+        ("--cancel-on-interrupt",),
+        "Before exiting 130 (or 143, 129), cancel the jobs that are not finished (within 10 s).",
+    ),
 )
-
-
-@dataclass(frozen=True)
-class RunOptions:
-    """How to poll and print: the "run" options of the table, already read and checked."""
-
-    watch: bool = False
-    interval: float | None = None
-    timeout: float | None = None
-    json: bool = False
-    quiet: bool = False
-    progress: ProgressMode = ProgressMode.AUTO
-    color: ColorMode = ColorMode.AUTO
-    fail_fast: bool = False
-    max_retries: int = 5
-    request_timeout: float = 10.0
-    debug: bool = False
-    reattach_hint: str | None = None
-
-    def deadline_seconds(self, env: Mapping[str, str]) -> float | None:
-        """--timeout; else 30 s for a one-off check, and for a watch none (6 h when CI is set)."""
-        if self.timeout is not None:
-            return self.timeout
-        if not self.watch:
-            return ONEOFF_TIMEOUT
-        return CI_TIMEOUT if env.get("CI") else None
-
-
-@dataclass(frozen=True)
-class Access:
-    """Which credentials and endpoint: the "access" options of the table."""
-
-    profile: str | None = None
-    api_key: str | None = None
-    base_url: str | None = None
-    region: Region | None = None
 
 
 def table_for(*, watch_flag: bool, region: bool) -> tuple[Option, ...]:

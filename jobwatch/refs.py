@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from jobwatch.errors import UsageError
+from jobwatch.ids import check_job_id
 from jobwatch.providers import PROVIDERS
 from jobwatch.smallfile import read_small_text
 
@@ -43,7 +44,11 @@ def parse_ref(text: str) -> JobRef:
         for form in cls.reference_forms():
             if sep and form.prefix == prefix and (read := form.read(rest)) is not None:
                 context, job_id = read
-                return JobRef.of(cls.name, job_id, **context)
+                where = f"job reference {text!r}"
+                for value in context.values():
+                    if isinstance(value, str):
+                        check_job_id(value, where)
+                return JobRef.of(cls.name, check_job_id(job_id, where), **context)
     raise UsageError(f"bad job reference {text!r}: use {forms()}")
 
 
@@ -85,11 +90,11 @@ def _ref_from_table(table: dict[str, Any], where: str) -> JobRef:
         elif value is not None:
             if not isinstance(value, (str, int)) or isinstance(value, bool):
                 raise UsageError(f"{where}{name} must be a string")
-            value = str(value)
+            value = check_job_id(str(value), f"{where}{name}")
         if field.required and not value:
             raise UsageError(f"{where}a {provider} job needs {name}")
         context[name] = value
-    return JobRef.of(provider, str(job_id), **context)
+    return JobRef.of(provider, check_job_id(str(job_id), f"{where}id"), **context)
 
 
 def group(refs: Sequence[JobRef], make: Callable[[JobRef], Any]) -> list[tuple[Any, list[str]]]:
