@@ -13,6 +13,7 @@ import typer
 
 from jobwatch import version_line
 from jobwatch.cli_auth import auth_app, reports_errors
+from jobwatch.cli_help import Command, Group, run_app
 from jobwatch.cli_jobs import add_job_commands, epilog, option_parameter
 from jobwatch.errors import UsageError
 from jobwatch.options import SHARED, settle
@@ -47,6 +48,7 @@ def _root(
 def make_app() -> typer.Typer:
     """The app, with a command for each provider registered now (tests register a fifth)."""
     app = typer.Typer(
+        cls=Group,
         name="jobwatch",
         no_args_is_help=True,
         rich_markup_mode=None,
@@ -56,8 +58,8 @@ def make_app() -> typer.Typer:
     app.callback(epilog=epilog(ROOT_EXAMPLES))(_root)
     add_job_commands(app)
     app.add_typer(auth_app, name="auth")
-    app.command(epilog=epilog(SIM_EXAMPLES))(sim)
-    app.command(epilog=epilog(("jobwatch demo",)))(demo)
+    app.command(cls=Command, epilog=epilog(SIM_EXAMPLES))(sim)
+    app.command(cls=Command, epilog=epilog(("jobwatch demo",)))(demo)
     return app
 
 
@@ -69,15 +71,24 @@ SIM_EXAMPLES = (
 
 @reports_errors
 def sim(
-    host: Annotated[str, typer.Option("--host", help="Address to bind.")] = "127.0.0.1",
+    host: Annotated[
+        str, typer.Option("--host", metavar="ADDRESS", help="Address to bind.")
+    ] = "127.0.0.1",
     port: Annotated[
-        int, typer.Option("--port", min=0, max=65535, help="0 takes a free port.")
+        int,
+        typer.Option("--port", min=0, max=65535, metavar="PORT", help="0 takes a free port."),
     ] = 8787,
     speed: Annotated[
-        float, typer.Option("--speed", min=0.01, help="Run every story N times faster.")
+        float,
+        typer.Option("--speed", min=0.01, metavar="N", help="Run every story N times faster."),
     ] = 1.0,
 ) -> None:
-    """Serve a local stand-in for the four providers' progress APIs (see README: stories)."""
+    """Serve a local stand-in for the four providers' APIs, on loopback.
+
+    A job's id picks its story: -fail, -startfail, -partial, -stall, -late, -slow, -429,
+    -500, -flaky, -gone, -big (Firecrawl), -uncommitted (Milvus); any other id succeeds in
+    about 10 s. The key bad-key is rejected.
+    """
     from jobwatch.sim.server import serve_forever
 
     try:
@@ -108,4 +119,4 @@ app = make_app()
 def main() -> None:
     """The Typer side of the console script (also `python -m jobwatch`, which says `jobwatch`
     in its help too)."""
-    app(prog_name="jobwatch")
+    sys.exit(run_app(app, "jobwatch"))

@@ -10,6 +10,7 @@ from typing import Annotated, ParamSpec
 
 import typer
 
+from jobwatch.cli_help import Command, Group
 from jobwatch.cli_jobs import TYPER_EXITS, complete_profiles, epilog
 from jobwatch.errors import UsageError
 from jobwatch.exitcodes import exit_code_of
@@ -20,6 +21,7 @@ from jobwatch.providers.base import Provider
 P = ParamSpec("P")
 
 auth_app = typer.Typer(
+    cls=Group,
     help="Store, list and remove API keys (config file, mode 0600).",
     no_args_is_help=True,
     rich_markup_mode=None,
@@ -77,6 +79,7 @@ def provider_class(name: str) -> type[Provider]:
 
 @auth_app.command(
     "set",
+    cls=Command,
     epilog=epilog(
         (
             "jobwatch auth set firecrawl            (asks for the key, hidden)",
@@ -94,7 +97,8 @@ def auth_set(
         typer.Option("--base-url", metavar="URL", help="Another endpoint (scheme, host, port)."),
     ] = None,
     region: Annotated[
-        Region | None, typer.Option("--region", help="The provider's site (zilliz, coze).")
+        Region | None,
+        typer.Option("--region", metavar="global|cn", help="The provider's site (zilliz, coze)."),
     ] = None,
     cluster_id: Annotated[
         str | None, typer.Option("--cluster-id", metavar="ID", help="zilliz: default cluster.")
@@ -159,7 +163,9 @@ def _read_key(provider: str) -> str:
     return key
 
 
-@auth_app.command("list", epilog=epilog(("jobwatch auth list", "jobwatch auth list --profile ci")))
+@auth_app.command(
+    "list", cls=Command, epilog=epilog(("jobwatch auth list", "jobwatch auth list --profile ci"))
+)
 @reports_errors
 def auth_list(profile: Profile = None) -> None:
     """Show stored keys (masked), per profile and provider, and keys found in the environment."""
@@ -195,7 +201,9 @@ def auth_list(profile: Profile = None) -> None:
         print(line)
 
 
-@auth_app.command("remove", epilog=epilog(("jobwatch auth remove firecrawl --profile ci",)))
+@auth_app.command(
+    "remove", cls=Command, epilog=epilog(("jobwatch auth remove firecrawl --profile ci",))
+)
 @reports_errors
 def auth_remove(provider: ProviderArg, profile: Profile = None) -> None:
     """Delete one provider's stored settings from a profile."""
@@ -210,7 +218,7 @@ def auth_remove(provider: ProviderArg, profile: Profile = None) -> None:
         print(f"nothing to remove: no {provider} entry in profile {name!r}", file=sys.stderr)
 
 
-@auth_app.command("path", epilog=epilog(("jobwatch auth path",)))
+@auth_app.command("path", cls=Command, epilog=epilog(("jobwatch auth path",)))
 @reports_errors
 def auth_path() -> None:
     """Print the config file's path ($JOBWATCH_CONFIG_DIR moves its folder)."""

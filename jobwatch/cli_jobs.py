@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
+from jobwatch.cli_help import Command
 from jobwatch.commandline import Positional, job_commands, options_of, positionals_of
 from jobwatch.errors import JobwatchError
 from jobwatch.exitcodes import exit_code_of
@@ -34,9 +35,12 @@ def add_job_commands(app: typer.Typer) -> None:
 
     for command in job_commands():
         cls = PROVIDERS.get(command)
+        summary = cls.summary if cls else WATCH_HELP
         app.command(
             command,
-            help=cls.summary if cls else WATCH_HELP,
+            cls=Command,
+            help=summary,
+            short_help=summary.split(":")[0].rstrip("."),
             epilog=epilog(cls.examples if cls else WATCH_EXAMPLES),
         )(_function(command))
 

@@ -4,7 +4,7 @@ and the provider table (providers/): the Typer app (cli_jobs.py) and the fast pa
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from jobwatch.convert import flag, text
 from jobwatch.jobcommand import WATCH
@@ -44,7 +44,13 @@ def options_of(command: str) -> tuple[Option, ...]:
         return (FILE, *table_for(watch_flag=False, region=True))
     cls = PROVIDERS[command]
     own = tuple(_option(field) for field in cls.context_fields if field.flag)
-    return (*own, *table_for(watch_flag=True, region=bool(cls.regions())))
+    shared = table_for(watch_flag=True, region=bool(cls.regions()))
+    # Shown as this provider's default; an interval not given stays None (the provider's own).
+    shown = tuple(
+        replace(option, default=cls.default_interval) if option.name == "interval" else option
+        for option in shared
+    )
+    return (*own, *shown)
 
 
 def positionals_of(command: str) -> tuple[Positional, ...]:

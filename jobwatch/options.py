@@ -85,8 +85,7 @@ SHARED: tuple[Option, ...] = (
     Option(
         "interval",
         ("--interval", "-i"),
-        "Time between polls of one job (default per provider: "
-        "brightdata 10, zilliz 5, coze 3, firecrawl 2).",
+        "Time between polls of one job (each provider has its own default).",
         seconds,
         metavar="SECONDS",
     ),

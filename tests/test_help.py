@@ -80,3 +80,60 @@ def test_an_example_with_a_renamed_option_is_refused() -> None:
     """The check above can fail."""
     result = CliRunner().invoke(app, ["firecrawl", "x", "--wacth", "--help"])
     assert result.exit_code == 2
+
+
+@pytest.mark.parametrize("path", PATHS, ids=lambda path: " ".join(path) or "jobwatch")
+@pytest.mark.parametrize("width", [60, 80, 120])
+def test_help_shows_no_python_types(path: tuple[str, ...], width: int) -> None:
+    result = CliRunner().invoke(
+        app,
+        [*path, "--help"],
+        prog_name="jobwatch",
+        terminal_width=width,
+        env={"COLUMNS": str(width)},
+    )
+    assert result.exit_code == 0
+    for python_word in ("<list[", "<int", "<float", "<str>", "<path>", "{", "range>"):
+        assert python_word not in result.output.replace("{id}", "").replace("{tenant}", "")
+    for line in result.output.splitlines():
+        assert not line.rstrip().endswith("..") or line.rstrip().endswith("..."), line
+        assert len(line) <= max(width, 100), line
+
+
+def test_the_command_list_is_not_cut_mid_phrase() -> None:
+    result = CliRunner().invoke(app, ["--help"], prog_name="jobwatch", terminal_width=80)
+    commands = result.output.split("Commands:")[1].split("Examples:")[0]
+    assert "Zilliz Cloud and Milvus import jobs" in commands
+    assert "Firecrawl batch scrapes and crawls" in commands
+    assert "..." not in commands
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["firecrawl", "a1", "--bogus"],
+            "No such option: --bogus (see `jobwatch firecrawl --help`)",
+        ),
+        (["firecrawl"], "Missing argument 'JOB_ID' (see `jobwatch firecrawl --help`)"),
+        (["auth", "set"], "Missing argument 'PROVIDER' (see `jobwatch auth set --help`)"),
+        (["sim", "--port", "x"], "Invalid value for '--port'"),
+    ],
+)
+def test_usage_errors_read_like_every_other_error(args: list[str], message: str, tmp_path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "jobwatch", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+        env={**os.environ, "JOBWATCH_CONFIG_DIR": str(tmp_path)},
+    )
+    assert done.returncode == 2
+    assert done.stderr.startswith("jobwatch: error: "), done.stderr
+    assert message in done.stderr
+    assert "Usage:" not in done.stderr and len(done.stderr.strip().splitlines()) == 1

@@ -399,6 +399,7 @@ def check(outcome: Outcome) -> None:
     if command.expected == 2:
         # jobwatch's own usage message, not the option parser's "No such option"
         assert "jobwatch: error:" in outcome.stderr, outcome.describe()
+        assert "No such option" not in outcome.stderr, outcome.describe()
         assert "Usage:" not in outcome.stderr, outcome.describe()
 
 

@@ -47,7 +47,8 @@ class Firecrawl(Provider):
 
     name = "firecrawl"
     summary = (
-        "Firecrawl batch scrapes (GET /v2/batch/scrape/{id}) or crawls (--crawl: /v2/crawl/{id})."
+        "Firecrawl batch scrapes and crawls: GET /v2/batch/scrape/{id}, or with --crawl "
+        "/v2/crawl/{id}."
     )
     examples = (
         "jobwatch firecrawl 6a1b2c3d-0000-4000-8000-00000000abcd",

@@ -67,8 +67,8 @@ class Zilliz(Provider):
 
     name = "zilliz"
     summary = (
-        "Zilliz Cloud import jobs (POST /v2/vectordb/jobs/import/getProgress), or a self-hosted "
-        "Milvus (--base-url http://host:19530: /describe, no cluster id)."
+        "Zilliz Cloud and Milvus import jobs: POST /v2/vectordb/jobs/import/getProgress, or on "
+        "a self-hosted Milvus (--base-url http://host:19530) /describe, no cluster id."
     )
     examples = (
         "jobwatch zilliz job-01a2b3c4d5e6f7g8h9i0j1 --cluster-id in01-0123456789abcdef",
