@@ -82,6 +82,15 @@ def sim(
         float,
         typer.Option("--speed", min=0.01, metavar="N", help="Run every story N times faster."),
     ] = 1.0,
+    log: Annotated[
+        str | None,
+        typer.Option(
+            "--log",
+            metavar="FILE",
+            help="Log each request (time, method, path, status; never a key) to FILE, or - "
+            "for stderr.",
+        ),
+    ] = None,
 ) -> None:
     """Serve a local stand-in for the four providers' APIs, on loopback.
 
@@ -91,8 +100,13 @@ def sim(
     """
     from jobwatch.sim.server import serve_forever
 
+    if log and log != "-":
+        try:
+            open(log, "a", encoding="utf-8").close()  # noqa: SIM115 - only a check
+        except OSError as exc:
+            raise UsageError(f"cannot write the request log {log}: {exc.strerror}") from None
     try:
-        serve_forever(host, port, speed, sys.stdout)
+        serve_forever(host, port, speed, sys.stdout, log=sys.stderr if log == "-" else log)
     except OSError as exc:
         raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror}; try --port 0") from None
     except KeyboardInterrupt:

@@ -16,7 +16,7 @@ from jobwatch.errors import UsageError
 from jobwatch.exitcodes import exit_code_of
 from jobwatch.options import Region
 from jobwatch.providers import PROVIDERS
-from jobwatch.providers.base import Provider
+from jobwatch.providers.base import Provider, check_base_url
 
 P = ParamSpec("P")
 
@@ -122,9 +122,7 @@ def auth_set(
     if not no_key:
         settings["api_key"] = _read_key(provider)
     if base_url:
-        if not base_url.startswith(("http://", "https://")):
-            raise UsageError(f"--base-url {base_url!r} must start with http:// or https://")
-        settings["base_url"] = base_url.rstrip("/")
+        settings["base_url"] = check_base_url(base_url, "--base-url")
     if region:
         settings["region"] = region.value
     if cluster_id:
@@ -175,7 +173,10 @@ def auth_list(profile: Profile = None) -> None:
     data = config.load(path)
     default = config.pick_profile(None, data, os.environ)
     profiles: dict[str, dict[str, dict[str, str]]] = data.get("profiles", {})
-    lines = []
+    if profile and profile not in profiles:
+        known = ", ".join(sorted(profiles)) or "none"
+        raise UsageError(f"no profile {profile!r} in {path} (profiles: {known})")
+    lines: list[tuple[str, ...]] = []
     for name, providers in sorted(profiles.items()):
         if profile and name != profile:
             continue
@@ -187,18 +188,33 @@ def auth_list(profile: Profile = None) -> None:
                 for key in ("base_url", "region", "cluster_id")
                 if key in entry
             ]
-            lines.append(f"{name}{mark}\t{provider_name}\t" + "  ".join(details))
+            lines.append((f"{name}{mark}", provider_name, "  ".join(details)))
     for provider_name, cls in PROVIDERS.items():
         for var in (f"JOBWATCH_{provider_name.upper()}_API_KEY", *cls.key_env_vars):
             if os.environ.get(var):
-                lines.append(f"(env)\t{provider_name}\t{config.mask(os.environ[var])} from ${var}")
+                lines.append(
+                    ("(env)", provider_name, f"{config.mask(os.environ[var])} from ${var}")
+                )
     if not lines:
         print(
             f"no keys stored in {path}; add one with `jobwatch auth set PROVIDER`", file=sys.stderr
         )
         return
-    for line in lines:
-        print(line)
+    print_table(lines)
+
+
+def print_table(rows: list[tuple[str, ...]]) -> None:
+    """Rows as tab-separated columns (for scripts), aligned with spaces on a terminal."""
+    from jobwatch.streams import isatty
+
+    if not isatty(sys.stdout):
+        for row in rows:
+            print("\t".join(row))
+        return
+    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]) - 1)]
+    for row in rows:
+        cells = [cell.ljust(width) for cell, width in zip(row[:-1], widths, strict=True)]
+        print("  ".join([*cells, row[-1]]))
 
 
 @auth_app.command(

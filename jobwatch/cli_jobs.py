@@ -67,7 +67,15 @@ def _function(command: str) -> Callable[..., None]:
 
 
 def _argument(positional: Positional) -> inspect.Parameter:
-    info = typer.Argument(metavar=positional.metavar, help=positional.help, show_default=False)
+    words = positional.completions
+    info = typer.Argument(
+        metavar=positional.metavar,
+        help=positional.help,
+        show_default=False,
+        autocompletion=(lambda incomplete: [w for w in words if w.startswith(incomplete)])
+        if words
+        else None,
+    )
     if positional.many:
         kind: Any = list[str] if positional.required else list[str] | None
     else:

@@ -31,6 +31,7 @@ class Positional:
     help: str
     many: bool
     required: bool = True
+    completions: tuple[str, ...] = ()  # what shell completion offers
 
 
 def job_commands() -> list[str]:
@@ -41,7 +42,7 @@ def job_commands() -> list[str]:
 def options_of(command: str) -> tuple[Option, ...]:
     """Every option the command takes: its provider's context options, then the shared ones."""
     if command == WATCH:
-        return (FILE, *table_for(watch_flag=False, region=True))
+        return (FILE, *watch_context_options(), *table_for(watch_flag=False, region=True))
     cls = PROVIDERS[command]
     own = tuple(_option(field) for field in cls.context_fields if field.flag)
     shared = table_for(watch_flag=True, region=bool(cls.regions()))
@@ -53,12 +54,30 @@ def options_of(command: str) -> tuple[Option, ...]:
     return (*own, *shown)
 
 
+def watch_context_options() -> tuple[Option, ...]:
+    """For `watch`: each provider's valued context option (`--cluster-id`), a default for the
+    references that name none."""
+    found: dict[str, Option] = {}
+    for cls in PROVIDERS.values():
+        for field in cls.context_fields:
+            if field.flag and not field.switch and field.flag not in found:
+                found[field.flag] = replace(
+                    _option(field), help=f"{field.help} For {cls.name} references that name none."
+                )
+    return tuple(found.values())
+
+
 def positionals_of(command: str) -> tuple[Positional, ...]:
     """The command's arguments, in order: context arguments (a Coze dataset), then the jobs."""
     if command == WATCH:
         from jobwatch.refs import forms
 
-        return (Positional("words", "REF", forms(), many=True, required=False),)
+        prefixes = tuple(
+            f"{form.prefix}:" for cls in PROVIDERS.values() for form in cls.reference_forms()
+        )
+        return (
+            Positional("words", "REF", forms(), many=True, required=False, completions=prefixes),
+        )
     cls = PROVIDERS[command]
     firsts = tuple(
         Positional(field.name, field.metavar, field.help, many=False)

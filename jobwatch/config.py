@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jobwatch.errors import CredentialsError, UsageError
+from jobwatch.errors import MissingKeyError, UsageError
 from jobwatch.keys import check_key
 from jobwatch.keys import mask as mask  # re-exported: `config.mask` is the name callers use
 from jobwatch.smallfile import read_small_bytes
@@ -178,6 +178,7 @@ class ProviderSettings:
     region: str | None
     cluster_id: str | None
     profile: str
+    base_url_source: str | None = None  # where the base URL came from, for messages
 
 
 def pick_profile(cli_profile: str | None, data: Mapping[str, Any], env: Mapping[str, str]) -> str:
@@ -229,14 +230,15 @@ def resolve(
         )
     )
 
-    base_url = cli_base_url
+    base_url, base_url_source = cli_base_url, "--base-url"
     if not base_url:
         for var in (f"JOBWATCH_{upper}_BASE_URL", *base_url_env_vars):
             if env.get(var):
-                base_url = env[var]
+                base_url, base_url_source = env[var], f"${var}"
                 break
         else:
             base_url = stored.get("base_url")
+            base_url_source = f"profile {profile!r} of {config_path(env)}"
 
     return ProviderSettings(
         api_key=api_key,
@@ -245,6 +247,7 @@ def resolve(
         region=cli_region or stored.get("region"),
         cluster_id=cli_cluster_id or stored.get("cluster_id"),
         profile=profile,
+        base_url_source=base_url_source if base_url else None,
     )
 
 
@@ -261,11 +264,28 @@ def _pick_key(
 
 def missing_key_error(
     provider: str, key_env_vars: tuple[str, ...], profile: str
-) -> CredentialsError:
+) -> MissingKeyError:
     """The exit-4 error naming all three ways to give a key."""
     env_vars = " or ".join(f"${v}" for v in (f"JOBWATCH_{provider.upper()}_API_KEY", *key_env_vars))
-    return CredentialsError(
+    return MissingKeyError(
         f"no API key for {provider}: run `jobwatch auth set {provider}"
         + (f" --profile {profile}" if profile != DEFAULT_PROFILE else "")
-        + f"`, set {env_vars}, or pass --api-key"
+        + f"`, set {env_vars}, or pass --api-key",
+        provider=provider,
+        ways=env_vars,
+    )
+
+
+def missing_keys_error(errors: list[MissingKeyError], profile: str) -> MissingKeyError:
+    """One error naming every provider that lacks a key (a `watch` over several)."""
+    if len(errors) == 1:
+        return errors[0]
+    names = ", ".join(error.provider for error in errors)
+    where = f" --profile {profile}" if profile != DEFAULT_PROFILE else ""
+    ways = "; ".join(f"{error.provider}: {error.ways}" for error in errors)
+    return MissingKeyError(
+        f"no API key for {names}: run `jobwatch auth set PROVIDER{where}` for each, set "
+        f"the variables ({ways}), or pass --api-key",
+        provider=names,
+        ways=ways,
     )

@@ -29,6 +29,15 @@ class CredentialsError(JobwatchError):
     exit_code = exitcodes.CREDENTIALS
 
 
+class MissingKeyError(CredentialsError):
+    """No key was found for a provider that needs one (exit 4)."""
+
+    def __init__(self, message: str, *, provider: str, ways: str) -> None:
+        super().__init__(message)
+        self.provider = provider
+        self.ways = ways  # the variables that would give one
+
+
 class StateUnknownError(JobwatchError):
     """The state could not be learned: not found, server error, unexpected shape (exit 3)."""
 

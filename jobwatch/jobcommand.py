@@ -7,16 +7,17 @@ read to `read_command`, so both run the very same code.
 
 from __future__ import annotations
 
+import os
 import shlex
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from jobwatch.errors import UsageError
+from jobwatch.errors import MissingKeyError, UsageError
 from jobwatch.ids import check_job_id
-from jobwatch.options import SHARED, Access, RunOptions, settle, unknown_defaults
+from jobwatch.options import Access, RunOptions, settle, unknown_defaults
 
 if TYPE_CHECKING:
     from jobwatch.poll import JobGroup
@@ -56,7 +57,14 @@ def read_command(command: str, given: Mapping[str, Any]) -> JobCommand:
     run, access = settle(given, defaults, str(path))
     words = tuple(given.get("words") or ())
     context = {}
-    if command != WATCH:
+    if command == WATCH:
+        words = _with_stdin(words)
+        from jobwatch.commandline import watch_context_options
+
+        for option in watch_context_options():
+            if given.get(option.name):
+                context[option.name] = check_job_id(given[option.name], option.flags[0])
+    else:
         from jobwatch.providers import PROVIDERS
 
         cls = PROVIDERS[command]
@@ -76,6 +84,19 @@ def read_command(command: str, given: Mapping[str, Any]) -> JobCommand:
         access=access,
         config=data,
     )
+
+
+def _with_stdin(words: tuple[str, ...]) -> tuple[str, ...]:
+    """`-` among the references: the references read from stdin (whitespace-separated)."""
+    if "-" not in words:
+        return words
+    from jobwatch.smallfile import ONE_MIB
+
+    text = sys.stdin.read(ONE_MIB + 1) if sys.stdin is not None else ""
+    if len(text) > ONE_MIB:
+        raise UsageError("the references on stdin are more than 1 MiB: use --file jobs.toml")
+    read = tuple(text.split())
+    return tuple(ref for word in words for ref in (read if word == "-" else (word,)))
 
 
 class ProviderFactory:
@@ -106,7 +127,7 @@ class ProviderFactory:
 def plan(command: JobCommand) -> list[JobGroup]:
     """The groups of jobs the command names, each with its provider instance."""
     from jobwatch.poll import JobGroup
-    from jobwatch.refs import group, load_jobs_file, parse_ref
+    from jobwatch.refs import group, load_jobs_file, parse_ref, with_defaults
 
     factory = ProviderFactory(command.access, command.config)
     if command.command != WATCH:
@@ -115,38 +136,48 @@ def plan(command: JobCommand) -> list[JobGroup]:
     refs = [parse_ref(text) for text in command.words]
     if command.file is not None:
         refs += load_jobs_file(command.file)
+    refs = [with_defaults(ref, command.context) for ref in refs]
     if not refs:
         raise UsageError("name at least one job (e.g. firecrawl:JOB_ID) or --file jobs.toml")
 
-    def make(ref: JobRef) -> Provider:
-        return factory.make(ref.provider, dict(ref.context))
+    missing: dict[str, MissingKeyError] = {}
 
-    return [JobGroup(provider, ids) for provider, ids in group(refs, make)]
+    def make(ref: JobRef) -> Provider | None:
+        try:
+            return factory.make(ref.provider, dict(ref.context))
+        except MissingKeyError as error:  # gathered, so one message names every provider
+            missing.setdefault(ref.provider, error)
+            return None
+
+    groups = [JobGroup(provider, ids) for provider, ids in group(refs, make) if provider]
+    if missing:
+        from jobwatch.config import missing_keys_error, pick_profile
+
+        profile = pick_profile(command.access.profile, command.config, os.environ)
+        raise missing_keys_error(list(missing.values()), profile)
+    return groups
 
 
 def reattach_hint(command: JobCommand) -> str:
     """The command line that watches the same jobs again: everything that picks the jobs and
     the endpoint (never a key), quoted for a POSIX shell."""
-    words = ["jobwatch", command.command]
-    fields: Sequence[Any] = ()
-    if command.command != WATCH:
-        from jobwatch.providers import PROVIDERS
+    from jobwatch.commandline import options_of, positionals_of
 
-        fields = PROVIDERS[command.command].context_fields
-    words += [
-        str(command.context[f.name]) for f in fields if not f.flag and f.name in command.context
-    ]
-    words += command.words
-    if command.file is not None:
-        words += ["--file", str(command.file)]
-    for item in fields:
-        value = command.context.get(item.name)
-        if item.flag and value:
-            words += [item.flag] if item.switch else [item.flag, str(value)]
-    for option in SHARED:
-        value = getattr(command.access, option.name, None)
-        if option.group == "access" and option.name != "api_key" and value:
-            words += [option.flags[0], str(value)]
+    words = ["jobwatch", command.command]
+    for positional in positionals_of(command.command):
+        if positional.name == "words":
+            words += command.words
+        elif positional.name in command.context:
+            words.append(str(command.context[positional.name]))
+    given = {
+        **{name: getattr(command.access, name) for name in ("profile", "base_url", "region")},
+        **command.context,
+        "file": command.file,
+    }
+    for option in options_of(command.command):
+        value = given.get(option.name)
+        if value:
+            words += [option.flags[0]] if option.is_flag else [option.flags[0], str(value)]
     if command.command != WATCH:
         words.append("--watch")
     return shlex.join(words)

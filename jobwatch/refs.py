@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -95,6 +95,14 @@ def _ref_from_table(table: dict[str, Any], where: str) -> JobRef:
             raise UsageError(f"{where}a {provider} job needs {name}")
         context[name] = value
     return JobRef.of(provider, check_job_id(str(job_id), f"{where}id"), **context)
+
+
+def with_defaults(ref: JobRef, defaults: Mapping[str, Any]) -> JobRef:
+    """The reference with `watch`'s context options (`--cluster-id`) where it names none."""
+    names = {field.name for field in PROVIDERS[ref.provider].context_fields}
+    given = dict(ref.context)
+    added = {name: value for name, value in defaults.items() if name in names and name not in given}
+    return JobRef.of(ref.provider, ref.job_id, **given, **added) if added else ref
 
 
 def group(refs: Sequence[JobRef], make: Callable[[JobRef], Any]) -> list[tuple[Any, list[str]]]:

@@ -80,6 +80,20 @@ def test_completes_providers_and_option_values(tmp_path: Path) -> None:
     assert "firecrawl" in _complete("jobwatch fi", tmp_path)
 
 
+def test_watch_completes_the_reference_prefixes(tmp_path: Path) -> None:
+    assert _complete("jobwatch watch ", tmp_path) == [
+        "brightdata:",
+        "zilliz:",
+        "coze:",
+        "firecrawl:",
+        "firecrawl-crawl:",
+    ]
+    assert _complete("jobwatch watch firecrawl:a fi", tmp_path) == [
+        "firecrawl:",
+        "firecrawl-crawl:",
+    ]
+
+
 def test_completes_profile_names_from_the_config(tmp_path: Path) -> None:
     (tmp_path / "config.toml").write_text(
         '[profiles.ci.firecrawl]\napi_key = "fc-1"\n[profiles.work.coze]\napi_key = "c-2"\n'

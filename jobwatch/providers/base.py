@@ -52,18 +52,10 @@ class Provider(ABC):
 
     def __init__(self, settings: ProviderSettings) -> None:
         self.settings = settings
-        self.base_url = settings.base_url or self.default_base_url(settings.region)
-        if not self.base_url.startswith(("http://", "https://")):
-            raise UsageError(
-                f"base URL {self.base_url!r} must start with http:// or https:// "
-                "(for example http://127.0.0.1:8787)"
-            )
-        path = httpx.URL(self.base_url).path.rstrip("/")
-        if path.endswith(("/v1", "/v2")):
-            raise UsageError(
-                f"base URL {self.base_url!r} must not include {path[-3:]}: give only the scheme, "
-                f"host and port (e.g. {self.base_url.rstrip('/')[: -len(path)]})"
-            )
+        if settings.base_url:
+            self.base_url = check_base_url(settings.base_url, settings.base_url_source)
+        else:
+            self.base_url = self.default_base_url(settings.region)
         if self.needs_key and not settings.api_key:
             raise missing_key_error(self.name, self.key_env_vars, settings.profile)
 
@@ -142,3 +134,27 @@ def read_json_body(
         return model.model_validate_json(response.content)
     except ValidationError:
         return read_body(model, expect_json_object(response, provider=provider), what)
+
+
+def check_base_url(url: str, source: str | None = None) -> str:
+    """A base URL is a scheme, host and port (PRODUCT.md section 1); anything else is a usage
+    error naming where the URL came from (`--base-url`, a variable, a profile)."""
+    where = f" (from {source})" if source else ""
+    try:
+        parsed = httpx.URL(url)
+    except httpx.InvalidURL:
+        parsed = None
+    if parsed is None or parsed.scheme not in ("http", "https") or not parsed.host:
+        raise UsageError(
+            f"base URL {url!r}{where} must start with http:// or https:// and name a host "
+            "(for example http://127.0.0.1:8787)"
+        )
+    path = parsed.path.rstrip("/")
+    if path or parsed.query or parsed.fragment:
+        origin = f"{parsed.scheme}://{parsed.netloc.decode('ascii')}"
+        hint = f"must not include {path[-3:]}: " if path.endswith(("/v1", "/v2")) else ""
+        raise UsageError(
+            f"base URL {url!r}{where} {hint or 'must not have a path: '}give only the scheme, "
+            f"host and port (e.g. {origin})"
+        )
+    return url.rstrip("/")

@@ -111,6 +111,10 @@ class Coze(Provider):
         body = read_body(CozeBody, raw, "coze: unexpected body")
         logid = (body.detail or {}).get("logid") or logid
         code = _as_int(body.code)
+        # A 2xx body with data but no code is a success, as cozepy reads it (it defaults the
+        # code to 0).
+        if code is None and response.status_code < 300 and body.data is not None:
+            code = 0
         # Errors come as a code in the body, with HTTP 200 or a matching status (CZ-JS).
         if code != 0:
             if code is None:
