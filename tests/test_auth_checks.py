@@ -146,3 +146,17 @@ def test_the_simulator_logs_requests(tmp_path: Path) -> None:
             sim.stdout.close()
     line = next(line for line in log.read_text().splitlines() if "log-1" in line)
     assert line.endswith(" 200") and FC_KEY not in log.read_text()
+
+
+def test_a_rejected_key_at_another_endpoint_hints_at_api_key(tmp_path: Path) -> None:
+    fake = Fake([reply(401, body={"success": False, "error": "Unauthorized"})])
+    args = ["firecrawl", "a", "--base-url", "http://fc.internal:3002", "--api-key", FC_KEY]
+    result = invoke(args, tmp_path, fake=fake)
+    assert result.exit_code == 4
+    assert (
+        "(the key was sent to http://fc.internal:3002: if it wants its own key, pass --api-key"
+        in (result.stderr)
+    )
+    fake = Fake([reply(401, body={"success": False, "error": "Unauthorized"})])
+    result = invoke(["firecrawl", "a", "--api-key", FC_KEY], tmp_path, fake=fake)
+    assert result.exit_code == 4 and "the key was sent to" not in result.stderr

@@ -219,7 +219,7 @@ class Poller:
         finally:
             self._time.slots.release()
         try:
-            return provider.parse(response, unit.job_ids)
+            return provider.read(response, unit.job_ids)
         except JobwatchError:
             raise
         except Exception as exc:  # noqa: BLE001 - contained: this poll failed

@@ -10,7 +10,7 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from jobwatch.config import ProviderSettings, missing_key_error
-from jobwatch.errors import JobwatchError, StateUnknownError, UsageError
+from jobwatch.errors import CredentialsError, JobwatchError, StateUnknownError, UsageError
 from jobwatch.http import Client, expect_json_object
 from jobwatch.models import JobState, JobStatus
 from jobwatch.providers.spec import ContextField, RefForm
@@ -106,6 +106,20 @@ class Provider(ABC):
 
         Raises a JobwatchError when the whole response is an error.
         """
+
+    def read(self, response: httpx.Response, job_ids: Sequence[str]) -> list[JobStatusOrError]:
+        """`parse`, with a hint when a key is rejected by an endpoint other than the provider's
+        own: that endpoint may want its own key (PRODUCT.md section 5)."""
+        try:
+            return self.parse(response, job_ids)
+        except CredentialsError as error:
+            if self.base_url in self.base_urls.values():
+                raise
+            variable = f"$JOBWATCH_{self.name.upper()}_API_KEY"
+            raise CredentialsError(
+                f"{error.message} (the key was sent to {self.base_url}: if it wants its own "
+                f"key, pass --api-key or set {variable})"
+            ) from None
 
     @classmethod
     def map_state(cls, word: str) -> JobState:
