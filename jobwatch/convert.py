@@ -48,12 +48,17 @@ def duration(value: Raw, where: str) -> float:
     return seconds
 
 
+def _number(value: Raw) -> float:
+    """The value as a number; NaN when it is none (so that every range check refuses it)."""
+    try:
+        return float(value) if not isinstance(value, bool) else math.nan
+    except ValueError:
+        return math.nan
+
+
 def seconds(value: Raw, where: str) -> float:
     """A number of seconds, more than zero."""
-    try:
-        number = float(value) if not isinstance(value, bool) else math.nan
-    except ValueError:
-        number = math.nan
+    number = _number(value)
     if not 0 < number < math.inf:
         raise UsageError(f"{where} must be a number of seconds more than 0, not {value!r}")
     return number
@@ -90,10 +95,7 @@ def flag(value: Raw, where: str) -> bool:
 
 def ratio(value: Raw, where: str) -> float:
     """A fraction from 0 to 1."""
-    try:
-        number = float(value) if not isinstance(value, bool) else math.nan
-    except ValueError:
-        number = math.nan
+    number = _number(value)
     if not 0 <= number <= 1:
         raise UsageError(f"{where} must be a number from 0 to 1 (e.g. 0.95), not {value!r}")
     return number
