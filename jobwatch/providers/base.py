@@ -92,6 +92,12 @@ class Provider(ABC):
         key = self.settings.api_key
         return {"Authorization": f"Bearer {key}"} if key else {}
 
+    def request(self, client: Client, method: str, path: str, *, json: Any = None) -> httpx.Request:
+        """A request to `path` under the base URL, with the key."""
+        return client.build_request(
+            method, f"{self.base_url}{path}", json=json, headers=self.auth_headers()
+        )
+
     def batches(self, job_ids: Sequence[str]) -> list[list[str]]:
         """How job ids are grouped into requests: one request per job unless overridden."""
         return [[job_id] for job_id in job_ids]

@@ -67,11 +67,7 @@ class BrightData(Provider):
 
     def build_request(self, client: Client, job_ids: Sequence[str]) -> httpx.Request:
         (snapshot_id,) = job_ids
-        return client.build_request(
-            "GET",
-            f"{self.base_url}/datasets/v3/progress/{path_segment(snapshot_id)}",
-            headers=self.auth_headers(),
-        )
+        return self.request(client, "GET", f"/datasets/v3/progress/{path_segment(snapshot_id)}")
 
     def parse(self, response: httpx.Response, job_ids: Sequence[str]) -> list[JobStatusOrError]:
         (snapshot_id,) = job_ids

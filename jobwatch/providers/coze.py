@@ -95,12 +95,8 @@ class Coze(Provider):
         return [list(job_ids)]
 
     def build_request(self, client: Client, job_ids: Sequence[str]) -> httpx.Request:
-        return client.build_request(
-            "POST",
-            f"{self.base_url}/v1/datasets/{path_segment(self.dataset_id)}/process",
-            json={"document_ids": [str(doc) for doc in job_ids]},
-            headers=self.auth_headers(),
-        )
+        path = f"/v1/datasets/{path_segment(self.dataset_id)}/process"
+        return self.request(client, "POST", path, json={"document_ids": [str(d) for d in job_ids]})
 
     def parse(self, response: httpx.Response, job_ids: Sequence[str]) -> list[JobStatusOrError]:
         raw = json_body(response)

@@ -96,11 +96,7 @@ class Firecrawl(Provider):
         kind = "crawl" if self.crawl else "batch/scrape"
         # limit=1: the fewest documents a status body may carry (newer servers accept 1-1000,
         # older ones ignore the parameter); the documents are never read.
-        return client.build_request(
-            "GET",
-            f"{self.base_url}/v2/{kind}/{path_segment(job_id)}?limit=1",
-            headers=self.auth_headers(),
-        )
+        return self.request(client, "GET", f"/v2/{kind}/{path_segment(job_id)}?limit=1")
 
     def parse(self, response: httpx.Response, job_ids: Sequence[str]) -> list[JobStatusOrError]:
         (job_id,) = job_ids

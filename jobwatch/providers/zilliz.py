@@ -135,9 +135,7 @@ class Zilliz(Provider):
         else:
             path = "/v2/vectordb/jobs/import/getProgress"
             body["clusterId"] = str(self.cluster_id)
-        return client.build_request(
-            "POST", f"{self.base_url}{path}", json=body, headers=self.auth_headers()
-        )
+        return self.request(client, "POST", path, json=body)
 
     def parse(self, response: httpx.Response, job_ids: Sequence[str]) -> list[JobStatusOrError]:
         (job_id,) = job_ids
