@@ -10,11 +10,12 @@ from typing import TYPE_CHECKING, Protocol, TextIO
 
 from jobwatch import exitcodes
 from jobwatch.http import Client
-from jobwatch.models import JobState, JobStatus
+from jobwatch.models import JobStatus
 from jobwatch.options import ColorMode, ProgressMode, RunOptions
 from jobwatch.poll import Event, JobGroup, Poller, PollSettings, RetryEvent, WarningEvent
 from jobwatch.render import github, jsonout
-from jobwatch.render.text import job_name
+from jobwatch.render.reasons import reason_lines
+from jobwatch.render.text import names_by_id, retry_line
 from jobwatch.streams import Streams, isatty
 
 if TYPE_CHECKING:
@@ -35,21 +36,27 @@ class Reporter(Protocol):
 
 
 def wants_live(options: RunOptions, streams: Streams) -> bool:
-    """Live redraws only on a real terminal; never in CI, on TERM=dumb, or when forced colour
-    made Rich think it has a terminal."""
+    """Live redraws only on a real terminal; never in CI, on TERM=dumb, with --json (stdout is
+    for machines), or when forced colour made Rich think it has a terminal."""
     if options.progress is ProgressMode.LIVE:
         return True
-    if options.progress is not ProgressMode.AUTO:
+    if options.progress is not ProgressMode.AUTO or options.json:
         return False
     env = streams.env
     return isatty(streams.stderr) and not env.get("CI") and env.get("TERM") != "dumb"
 
 
 def make_console(
-    stream: TextIO, options: RunOptions, env: Mapping[str, str], *, live: bool
+    stream: TextIO,
+    options: RunOptions,
+    env: Mapping[str, str],
+    *,
+    live: bool,
+    auto_color: bool = True,
 ) -> Console:
     """A console whose colour follows --color, NO_COLOR and FORCE_COLOR, and which only thinks
-    it is a terminal when we mean to redraw."""
+    it is a terminal when we mean to redraw. With `auto_color` off (plain lines of a watch)
+    there is colour only when forced."""
     if options.color is ColorMode.NEVER:
         color = False
     elif options.color is ColorMode.ALWAYS:
@@ -59,7 +66,7 @@ def make_console(
     elif env.get("FORCE_COLOR"):
         color = True
     else:
-        color = isatty(stream) and env.get("TERM") != "dumb"
+        color = auto_color and isatty(stream) and env.get("TERM") != "dumb"
     from rich.console import Console
 
     return Console(
@@ -128,21 +135,20 @@ async def _tick(reporters: Sequence[Reporter]) -> None:
 
 
 class _NoticesReporter:
-    """One-off checks: retries and warnings as plain lines on stderr."""
+    """One-off checks, and watches that draw nothing (--json): retries and warnings as plain
+    lines on stderr."""
 
     def __init__(self, make_console: Callable[[], Console]) -> None:
         self.make_console = make_console
         self.console: Console | None = None
+        self.names: dict[tuple[str, str], str] = {}
 
     def start(self, jobs: Sequence[JobStatus]) -> None:
-        pass
+        self.names = names_by_id(jobs)
 
     def on_event(self, event: Event) -> None:
         if isinstance(event, RetryEvent):
-            self._print(
-                f"retrying {event.provider} {event.job_id} in {event.delay:.1f}s "
-                f"(attempt {event.attempt}): {event.reason}"
-            )
+            self._print(retry_line(event, self.names))
         elif isinstance(event, WarningEvent):
             self._print(f"warning: {event.text}")
 
@@ -158,22 +164,33 @@ class _NoticesReporter:
         pass
 
 
+def _auto_color(options: RunOptions, streams: Streams) -> bool:
+    """Colour on a terminal for one-off checks and live views; a watch's plain lines (and the
+    lines after them) are coloured only when forced."""
+    return not options.watch or wants_live(options, streams)
+
+
 def _reporters(options: RunOptions, streams: Streams) -> list[Reporter]:
     reporters: list[Reporter] = []
     if options.json and options.watch:
         reporters.append(jsonout.NdjsonReporter(streams.stdout))
     if options.quiet or options.progress is ProgressMode.NONE and options.watch:
         return reporters
-    if not options.watch:
+    auto_color = _auto_color(options, streams)
+    if not options.watch or options.json and options.progress is ProgressMode.AUTO:
         reporters.append(
-            _NoticesReporter(lambda: make_console(streams.stderr, options, streams.env, live=False))
+            _NoticesReporter(
+                lambda: make_console(
+                    streams.stderr, options, streams.env, live=False, auto_color=auto_color
+                )
+            )
         )
         return reporters
     from jobwatch.render.live import LiveReporter
     from jobwatch.render.plain import PlainReporter
 
     live = wants_live(options, streams)
-    console = make_console(streams.stderr, options, streams.env, live=live)
+    console = make_console(streams.stderr, options, streams.env, live=live, auto_color=live)
     now = time.monotonic
     reporters.append(LiveReporter(console, now) if live else PlainReporter(console, now))
     return reporters
@@ -186,10 +203,10 @@ def _print_result(
     streams: Streams,
     interrupted: int | None,
 ) -> None:
-    notes: list[tuple[str, str | None]] = []  # (line, style) for stderr
-    for job in jobs:
-        if job.state is JobState.UNKNOWN and job.error_exit_code != exitcodes.TIMEOUT:
-            notes.append((f"jobwatch: error: {job_name(job)}: {job.message}", "red"))
+    # (line, style) for stderr: first each failed, cancelled or unknown job's whole reason
+    notes: list[tuple[str, str | None]] = list(
+        reason_lines(jobs, errors_only=options.quiet or not options.watch)
+    )
     if code == exitcodes.TIMEOUT:
         notes.append(
             (
@@ -203,7 +220,13 @@ def _print_result(
         how = "interrupted" if interrupted == exitcodes.INTERRUPTED else "terminated"
         notes.append((f"{how}: the jobs keep running at the provider{hint}", None))
     if notes:
-        err = make_console(streams.stderr, options, streams.env, live=False)
+        err = make_console(
+            streams.stderr,
+            options,
+            streams.env,
+            live=False,
+            auto_color=_auto_color(options, streams),
+        )
         for line, style in notes:
             err.print(line, style=style, markup=False)
     if github.is_github_actions(streams.env):

@@ -183,7 +183,10 @@ def test_a_rejected_key_quoted_back_is_masked_in_the_job():
     reply = Reply(401, {"error": f"Unauthorized: Invalid token {KEY}"})
     result = watch([JobGroup(Firecrawl(settings()), ["fc-1"])], {"fc-1": [reply]})
     assert (
-        result.job("fc-1").message == f"firecrawl: HTTP 401: Unauthorized: Invalid token {MASKED}"
+        result.job("fc-1").message
+        == f"firecrawl: HTTP 401: Unauthorized: Invalid token {MASKED} (the key was sent to "
+        "http://sim.test: if it wants its own key, pass --api-key or set "
+        "$JOBWATCH_FIRECRAWL_API_KEY)"
     )
     assert result.poller.exit_code() == exitcodes.CREDENTIALS
 

@@ -1,24 +1,34 @@
 """The live view: one row per job (indented rows for parts), redrawn at most 4 times a second
-on stderr. The last frame stays on screen."""
+on stderr. The last frame stays on screen. Which rows and how wide: jobwatch/render/rows.py."""
 
 from __future__ import annotations
 
-from collections import Counter
+import math
 from collections.abc import Callable, Sequence
 
-from rich.console import Console, Group, RenderableType
+from rich.console import Console, ConsoleOptions, RenderResult
 from rich.live import Live
 from rich.progress_bar import ProgressBar
 from rich.table import Table
 from rich.text import Text
 
-from jobwatch.models import JobState, JobStatus
+from jobwatch.models import Item, JobState, JobStatus
 from jobwatch.poll import Event, RetryEvent, StatusEvent, WarningEvent
+from jobwatch.render import rows
 from jobwatch.render.eta import EtaEstimator
-from jobwatch.render.text import STATE_STYLES, amount, duration, outcome_line, percent, short_id
+from jobwatch.render.text import (
+    duration,
+    is_unread,
+    outcome_line,
+    retry_note,
+    shown_state,
+    state_counts,
+    state_style,
+)
 
 REFRESH_PER_SECOND = 4
 RECENT_SECONDS = 30.0
+WARNINGS_SHOWN = 3
 
 JobKey = tuple[str, str | None, str]
 
@@ -27,8 +37,31 @@ def _key(job: JobStatus) -> JobKey:
     return (job.provider, job.dataset_id, job.id)
 
 
+def status_word(job: JobStatus) -> str:
+    """The provider's word; `pending` before the first answer, `unknown` after an error."""
+    if is_unread(job):
+        return JobState.PENDING.value
+    if job.state is JobState.UNKNOWN:
+        return job.state.value
+    return job.status
+
+
+def counts(job: JobStatus, unit: bool = True) -> str:
+    """`40/100 pages`, `40/100`, or `` when the provider gives no counts."""
+    if job.completed is None and job.total is None:
+        return ""
+    done = "?" if job.completed is None else str(job.completed)
+    total = "?" if job.total is None else str(job.total)
+    return f"{done}/{total}" + (f" {job.unit}" if unit and job.unit else "")
+
+
+def whole_percent(progress: float | None) -> str:
+    """`45%`, rounded down: `100%` only when done."""
+    return "" if progress is None else f"{math.floor(progress * 100 + 1e-9)}%"
+
+
 class LiveView:
-    """The frame: a table of jobs, with a footer for retries and warnings."""
+    """The frame: a table of jobs, with lines for jobs left out, retries and warnings."""
 
     def __init__(self, clock: Callable[[], float], height: Callable[[], int]) -> None:
         self.clock = clock
@@ -40,10 +73,12 @@ class LiveView:
         self.eta: dict[JobKey, EtaEstimator] = {}
         self.notes: dict[JobKey, str] = {}
         self.warnings: list[str] = []
+        self.natural = rows.Natural()
 
     def set_jobs(self, jobs: Sequence[JobStatus]) -> None:
         for job in jobs:
             self.jobs.setdefault(_key(job), job)
+            self._widen(job)
 
     def update(self, job: JobStatus) -> None:
         key, now = _key(job), self.clock()
@@ -51,131 +86,171 @@ class LiveView:
         self.changed_at[key] = now
         self.notes.pop(key, None)
         self.eta.setdefault(key, EtaEstimator()).add(now, job)
-        if job.state.is_terminal:
+        if job.state.is_terminal and not is_unread(job):
             self.finished_at.setdefault(key, now)
+        self._widen(job)
 
     def note_retry(self, event: RetryEvent) -> None:
         for key in self.jobs:
             if key[0] == event.provider and key[2] == event.job_id:
-                self.notes[key] = f"retry {event.attempt} in {event.delay:.0f}s: {event.reason}"
+                self.notes[key] = f"retrying {retry_note(event)}"
 
-    def __rich__(self) -> RenderableType:
+    def _widen(self, job: JobStatus) -> None:
+        ident = len(job.id) + (len(job.dataset_id) + 1 if job.dataset_id else 0)
+        total = "?" if job.total is None else str(job.total)
+        whole = counts(job.model_copy(update={"completed": 0 if job.total is None else job.total}))
+        self.natural.widen(
+            provider=len(job.provider),
+            ident=max([ident, *(len(item.name) + 4 for item in job.items)]),
+            status=max([len(status_word(job)), *(len(item.status) for item in job.items)]),
+            counts=len(whole) if whole else 0,
+            counts_bare=2 * len(total) + 1 if whole else 0,
+        )
+
+    def _eta(self, key: JobKey, now: float) -> float | None:
+        estimator = self.eta.get(key)
+        if self.jobs[key].state.is_terminal or estimator is None:
+            return None
+        return estimator.eta(now)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         now = self.clock()
-        table = Table.grid(padding=(0, 1))
-        for justify in ("left", "left", "left", "left", "right", "right", "right", "right"):
-            table.add_column(justify=justify, no_wrap=True)
-        # On a narrow terminal the bar and the message give way (the message stays on one
-        # line), not the id, status, counts, percent, elapsed and ETA.
-        table.columns[3].no_wrap = False
-        table.add_column(no_wrap=False, overflow="ellipsis")
-        rows = self._visible(now)
-        for key in rows:
-            self._add_job_row(table, key, now)
-        parts: list[RenderableType] = []
-        hidden = len(self.jobs) - len(rows)
-        if hidden:
-            parts.append(self._summary_line(hidden))
-        parts.append(table)
-        parts.extend(Text(f"warning: {text}", style="yellow") for text in self.warnings[-3:])
-        return Group(*parts)
-
-    def _row_count(self, keys: Sequence[JobKey]) -> int:
-        return sum(1 + len(self.jobs[key].items) for key in keys)
-
-    def _visible(self, now: float) -> list[JobKey]:
-        """All jobs when they fit; else the active, failed and recently changed ones."""
         keys = list(self.jobs)
-        room = max(3, self.height() - 4)
-        if self._row_count(keys) <= room:
-            return keys
+        warnings = self.warnings[-WARNINGS_SHOWN:]
+        count_line = self._count_line()
+        # The lines besides the rows: the count line (when rows are left out) may wrap, and
+        # the cursor keeps the last line.
+        count_height = len(count_line.wrap(console, options.max_width))
+        room = max(3, self.height() - 1 - len(warnings) - (count_height - 1))
 
-        def interesting(key: JobKey) -> bool:
-            job = self.jobs[key]
-            recent = now - self.changed_at.get(key, -1e9) <= RECENT_SECONDS
-            return (
-                job.state in (JobState.FAILED, JobState.UNKNOWN, JobState.CANCELLED)
-                or (not job.state.is_terminal and job.status != "not read yet")
-                or recent
-            )
+        def rank(key: JobKey) -> int:
+            recent = now - self.changed_at.get(key, -math.inf) <= RECENT_SECONDS
+            return rows.rank(self.jobs[key], recent)
 
-        chosen = [key for key in keys if interesting(key)]
+        shown = rows.choose(keys, rank, lambda key: 1 + len(self.jobs[key].items), room)
+        etas = {key: self._eta(key, now) for key in shown}
+        if any(eta is not None for eta in etas.values()):
+            self.natural.widen(eta=1)
+        notes = any(self._note(key) or self.jobs[key].items for key in shown)
+        columns = rows.fit(options.max_width, self.natural, notes=notes)
+        hidden = [key for key in keys if key not in set(shown)]
+        if hidden:
+            yield count_line
+        if shown:
+            yield self._table(columns, shown, etas, now)
+        if hidden:
+            yield self._hidden_line(hidden)
+        for text in warnings:
+            yield Text(f"warning: {text}", style="yellow", no_wrap=True, overflow="ellipsis")
 
-        shown: list[JobKey] = []
-        for key in chosen:
-            if self._row_count([*shown, key]) > room - 1:
-                break
-            shown.append(key)
-        return shown
+    def _note(self, key: JobKey) -> str | None:
+        job = self.jobs[key]
+        if key in self.notes:
+            return self.notes[key]
+        if is_unread(job) or not job.message:
+            return None
+        # The row names the provider already: `HTTP 404: …`, not `brightdata: HTTP 404: …`.
+        return job.message.removeprefix(f"{job.provider}: ")
 
-    def _summary_line(self, hidden: int) -> Text:
-        counts = Counter(job.state for job in self.jobs.values())
+    def _count_line(self) -> Text:
+        """`60 jobs: 6 running, 54 pending`."""
         text = Text(f"{len(self.jobs)} jobs: ")
-        for state in JobState:
-            if counts[state]:
-                text.append(f"{counts[state]} {state.value}  ", style=STATE_STYLES[state])
-        text.append(f"({hidden} not shown)", style="dim")
+        for index, (state, count) in enumerate(state_counts(self.jobs.values())):
+            text.append(", " if index else "")
+            text.append(f"{count} {state}", style=state_style(state))
         return text
 
-    def _add_job_row(self, table: Table, key: JobKey, now: float) -> None:
-        job = self.jobs[key]
-        waiting = job.status == "not read yet"
-        end = self.finished_at.get(key, now)
-        estimator = self.eta.get(key)
-        eta = None if job.state.is_terminal or estimator is None else estimator.eta(now)
-        ident = (
-            f"{short_id(job.dataset_id, 7)}/{short_id(job.id, 19)}"
-            if job.dataset_id
-            else short_id(job.id, 24)
-        )
-        table.add_row(
-            Text(job.provider, style="bold"),
-            ident,
-            Text("…" if waiting else job.status, style=STATE_STYLES[job.state]),
-            self._bar(job, now),
-            amount(job),
-            percent(job.progress) if job.progress is not None else "",
-            duration(end - self.started),
-            f"eta {duration(eta)}" if eta is not None else "",
-            _note(self.notes.get(key) or job.message),
-        )
-        for item in job.items:
-            table.add_row(
-                "",
-                Text(f"  └ {short_id(item.name, 22)}", style="dim"),
-                Text(item.status, style=STATE_STYLES[item.state]),
-                self._bar_for(item.state, item.progress, now),
-                "",
-                percent(item.progress) if item.progress is not None else "",
-                "",
-                "",
-                _note(item.message),
-            )
+    def _hidden_line(self, hidden: Sequence[JobKey]) -> Text:
+        """`… and 27 more succeeded`, or `… and 27 more: 20 succeeded, 7 pending`."""
+        tally = state_counts(self.jobs[key] for key in hidden)
+        if len(tally) == 1:
+            return Text(f"… and {len(hidden)} more {tally[0][0]}", style="dim")
+        parts = ", ".join(f"{count} {state}" for state, count in tally)
+        return Text(f"… and {len(hidden)} more: {parts}", style="dim", no_wrap=True)
 
-    def _bar(self, job: JobStatus, now: float) -> ProgressBar:
-        return self._bar_for(job.state, job.progress, now)
+    def _table(
+        self,
+        columns: rows.Columns,
+        shown: Sequence[JobKey],
+        etas: dict[JobKey, float | None],
+        now: float,
+    ) -> Table:
+        table = Table.grid(padding=(0, 1))
+        layout = [
+            (columns.provider, "left"),
+            (columns.ident, "left"),
+            (columns.status, "left"),
+            (columns.bar, "left"),
+            (columns.counts, "right"),
+            (columns.percent, "right"),
+            (columns.elapsed, "right"),
+            (columns.eta, "left"),
+            (columns.note, "left"),
+        ]
+        keep = [width > 0 for width, _ in layout]
+        for width, justify in layout:
+            if width:
+                table.add_column(width=width, justify=justify, no_wrap=True)  # type: ignore[arg-type]
+        for key in shown:
+            job, eta = self.jobs[key], etas[key]
+            end = self.finished_at.get(key, now)
+            cells: list[Text | ProgressBar] = [
+                Text(rows.fit_text(job.provider, columns.provider), style="bold"),
+                Text(rows.fit_job_id(job, columns.ident)),
+                Text(
+                    rows.fit_text(status_word(job), columns.status),
+                    style=state_style(shown_state(job)),
+                ),
+                self._bar(job.state, job.progress, columns.bar, now, unread=is_unread(job)),
+                Text(counts(job, columns.unit)),
+                Text(whole_percent(job.progress)),
+                Text(duration(end - self.started)),
+                Text(f"eta {duration(eta)}" if eta is not None else ""),
+                _note(self._note(key)),
+            ]
+            table.add_row(*(cell for cell, on in zip(cells, keep, strict=True) if on))
+            for item in job.items:
+                item_cells = self._item_cells(item, columns, now)
+                table.add_row(*(cell for cell, on in zip(item_cells, keep, strict=True) if on))
+        return table
 
-    def _bar_for(self, state: JobState, progress: float | None, now: float) -> ProgressBar:
-        style = STATE_STYLES[state]
+    def _item_cells(
+        self, item: Item, columns: rows.Columns, now: float
+    ) -> list[Text | ProgressBar]:
+        return [
+            Text(""),
+            Text(rows.fit_item(item.name, columns.ident), style="dim"),
+            Text(rows.fit_text(item.status, columns.status), style=state_style(item.state)),
+            self._bar(item.state, item.progress, columns.bar, now),
+            Text(""),
+            Text(whole_percent(item.progress)),
+            Text(""),
+            Text(""),
+            _note(item.message),
+        ]
+
+    def _bar(
+        self, state: JobState, progress: float | None, width: int, now: float, unread: bool = False
+    ) -> ProgressBar:
+        style = state_style(JobState.PENDING if unread else state)
+        done: float | None = progress
         if state is JobState.SUCCEEDED:
-            return ProgressBar(
-                total=1, completed=1, width=24, complete_style=style, finished_style=style
-            )
-        if progress is None:
-            # A pulsing bar where the provider gives no numbers (or until it is terminal).
-            return ProgressBar(
-                total=None,
-                width=24,
-                pulse=not state.is_terminal,
-                animation_time=now,
-                complete_style=style,
-            )
+            done = 1.0
+        elif progress is None and (unread or state.is_terminal):
+            done = 0.0  # no numbers, and nothing happening: a still, empty bar
         return ProgressBar(
-            total=1, completed=progress, width=24, complete_style=style, finished_style=style
+            total=None if done is None else 1.0,  # None pulses: alive, but no numbers
+            completed=done or 0.0,
+            width=width,
+            animation_time=now,
+            complete_style=style,
+            finished_style=style,
         )
 
 
 def _note(text: str | None) -> Text:
-    """The last column: one line, cut with `…` when the terminal is too narrow."""
+    """The last column: one line, cut with `…` when the terminal is too narrow; the whole
+    reason of a job that ended badly follows the last frame (jobwatch/render/reasons.py)."""
     return Text(text or "", style="dim", no_wrap=True, overflow="ellipsis")
 
 

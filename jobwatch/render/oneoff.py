@@ -9,7 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from jobwatch.models import JobStatus
-from jobwatch.render.text import STATE_STYLES, amount, job_line, percent
+from jobwatch.render.text import amount, job_line, percent, state_style
 
 
 def print_table(console: Console, jobs: Sequence[JobStatus]) -> None:
@@ -22,7 +22,7 @@ def print_table(console: Console, jobs: Sequence[JobStatus]) -> None:
         table.add_row(
             Text(job.provider),
             Text(ident),
-            Text(job.state.value, style=STATE_STYLES[job.state]),
+            Text(job.state.value, style=state_style(job.state)),
             Text(job.status),
             amount(job),
             percent(job.progress) if job.progress is not None else "",
@@ -32,7 +32,7 @@ def print_table(console: Console, jobs: Sequence[JobStatus]) -> None:
             table.add_row(
                 "",
                 Text(f"  └ {item.name}"),
-                Text(item.state.value, style=STATE_STYLES[item.state]),
+                Text(item.state.value, style=state_style(item.state)),
                 Text(item.status),
                 "",
                 percent(item.progress) if item.progress is not None else "",
@@ -45,7 +45,7 @@ def print_lines(console: Console, jobs: Sequence[JobStatus]) -> None:
     for job in jobs:
         console.print(
             job_line(job),
-            style=STATE_STYLES[job.state],
+            style=state_style(job.state),
             highlight=False,
             soft_wrap=True,
             markup=False,

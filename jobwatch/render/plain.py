@@ -10,7 +10,17 @@ from rich.console import Console
 
 from jobwatch.models import JobState, JobStatus
 from jobwatch.poll import Event, RetryEvent, StatusEvent, WarningEvent
-from jobwatch.render.text import STATE_STYLES, duration, job_line, job_name, outcome_line
+from jobwatch.render.reasons import has_reason_line
+from jobwatch.render.text import (
+    duration,
+    job_line,
+    job_name,
+    names_by_id,
+    outcome_line,
+    retry_line,
+    shown_state,
+    state_style,
+)
 
 PROGRESS_EVERY = 10.0
 HEARTBEAT_EVERY = 60.0
@@ -34,6 +44,7 @@ class PlainReporter:
         self.last_output = self.started
         self.seen: dict[tuple[str, str | None, str], _Seen] = {}
         self.latest: dict[tuple[str, str | None, str], JobStatus] = {}
+        self.names: dict[tuple[str, str], str] = {}
 
     def _print(self, text: str, style: str | None = None) -> None:
         stamp = duration(self.clock() - self.started)
@@ -43,6 +54,7 @@ class PlainReporter:
         self.last_output = self.clock()
 
     def start(self, jobs: Sequence[JobStatus]) -> None:
+        self.names = names_by_id(jobs)
         names = ", ".join(job_name(job) for job in jobs[:5])
         more = f" and {len(jobs) - 5} more" if len(jobs) > 5 else ""
         self._print(f"watching {len(jobs)} job{'s' if len(jobs) != 1 else ''}: {names}{more}")
@@ -60,16 +72,12 @@ class PlainReporter:
                 or seen.status != job.status
                 or now - seen.printed_at >= PROGRESS_EVERY
             ):
-                self._print(job_line(job), STATE_STYLES[job.state])
+                self._print(job_line(job), state_style(shown_state(job)))
                 self.seen[key] = _Seen(job.state, job.status, now)
             else:
                 seen.held = job
         elif isinstance(event, RetryEvent):
-            self._print(
-                f"retry {event.provider} {event.job_id}: attempt {event.attempt} in "
-                f"{event.delay:.1f}s: {event.reason}",
-                "yellow",
-            )
+            self._print(retry_line(event, self.names), "yellow")
         elif isinstance(event, WarningEvent):
             self._print(f"warning: {event.text}", "yellow")
 
@@ -77,7 +85,7 @@ class PlainReporter:
         now = self.clock()
         for seen in self.seen.values():
             if seen.held is not None and now - seen.printed_at >= PROGRESS_EVERY:
-                self._print(job_line(seen.held), STATE_STYLES[seen.held.state])
+                self._print(job_line(seen.held), state_style(shown_state(seen.held)))
                 seen.printed_at, seen.held = now, None
         if now - self.last_output >= HEARTBEAT_EVERY:
             active = [job for job in self.latest.values() if not job.state.is_terminal]
@@ -86,6 +94,9 @@ class PlainReporter:
             )
 
     def finish(self, jobs: Sequence[JobStatus], exit_code: int, interrupted: bool) -> None:
+        # A job that ended badly gets its whole reason on a line of its own after these
+        # (jobwatch/render/reasons.py), so its summary line does not repeat it.
         for job in jobs:
-            self._print(f"summary: {job_line(job)}", STATE_STYLES[job.state])
+            line = job_line(job, message=not has_reason_line(job))
+            self._print(f"summary: {line}", state_style(shown_state(job)))
         self._print(outcome_line(jobs, exit_code, self.clock() - self.started))

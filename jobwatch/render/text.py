@@ -4,18 +4,56 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
+from jobwatch import exitcodes
 from jobwatch.models import JobState, JobStatus
 
-STATE_STYLES = {
+if TYPE_CHECKING:
+    from jobwatch.poll import RetryEvent
+
+STATE_STYLES: dict[str, str] = {
     JobState.PENDING: "dim",
     JobState.RUNNING: "cyan",
     JobState.SUCCEEDED: "green",
     JobState.FAILED: "red",
     JobState.CANCELLED: "yellow",
     JobState.UNKNOWN: "magenta",
+    "stalled": "yellow",  # a state the models may gain (issue 13)
 }
+
+# The poller's placeholder for a job with no answer yet (jobwatch/poll.py `_not_read`).
+NOT_READ_STATUS = "not read yet"
+
+# States that end in a line with the whole reason after the last frame or summary.
+PROBLEM_STATES = frozenset({"failed", "cancelled", "stalled", "unknown"})
+
+
+def state_style(state: str) -> str:
+    """The colour of a state (a state this code does not know yet gets yellow)."""
+    return STATE_STYLES.get(state, "yellow")
+
+
+def is_unread(job: JobStatus) -> bool:
+    """True for the placeholder of a job not read yet: it counts as `pending` on screen, whether
+    the poller marks it `unknown` or `pending`. A job whose first poll ended in an error (a 404)
+    is not one: it carries the error."""
+    return (
+        job.status == NOT_READ_STATUS
+        and job.state in (JobState.PENDING, JobState.UNKNOWN)
+        and job.error_exit_code in (None, exitcodes.TIMEOUT)
+    )
+
+
+def shown_state(job: JobStatus) -> str:
+    """The state a person is shown: `pending` for a job not read yet."""
+    return JobState.PENDING.value if is_unread(job) else str(job.state)
+
+
+def is_problem(job: JobStatus) -> bool:
+    """Failed, cancelled, stalled, or unknown because of an error (not merely unread)."""
+    return str(job.state) in PROBLEM_STATES and not is_unread(job)
 
 
 def short_id(job_id: str, width: int = 16) -> str:
@@ -36,6 +74,35 @@ def duration(seconds: float | None) -> str:
     if whole < 3600:
         return f"{whole // 60}m{whole % 60:02d}s"
     return f"{whole // 3600}h{whole % 3600 // 60:02d}m"
+
+
+def delay(seconds: float) -> str:
+    """A retry delay: `250ms` under a second, `1.5s`, `1m30s`."""
+    if seconds < 1:
+        return f"{max(0, round(seconds * 1000))}ms"
+    if seconds < 60:
+        return f"{seconds:.1f}s"
+    return duration(seconds)
+
+
+def retry_note(event: RetryEvent) -> str:
+    """`in 1.5s (attempt 2): REASON`: the live row's note, and the end of every retry line."""
+    return f"in {delay(event.delay)} (attempt {event.attempt}): {event.reason}"
+
+
+def retry_line(event: RetryEvent, names: Mapping[tuple[str, str], str]) -> str:
+    """`retrying firecrawl JOB in 1.5s (attempt 2): REASON`, in one-off checks and watches;
+    Coze documents named `dataset/document` (from `names`, see names_by_id)."""
+    name = names.get((event.provider, event.job_id), f"{event.provider} {event.job_id}")
+    return f"retrying {name} {retry_note(event)}"
+
+
+def names_by_id(jobs: Sequence[JobStatus]) -> dict[tuple[str, str], str]:
+    """(provider, job id) -> how the job is named in lines (a retry event has no dataset)."""
+    names: dict[tuple[str, str], str] = {}
+    for job in jobs:
+        names.setdefault((job.provider, job.id), job_name(job))
+    return names
 
 
 def percent(progress: float | None) -> str:
@@ -59,12 +126,12 @@ def job_name(job: JobStatus) -> str:
 
 def state_phrase(job: JobStatus) -> str:
     """`running (scraping)`: our state and the provider's own word."""
-    if job.state is JobState.UNKNOWN or job.status == job.state.value:
-        return job.state.value
-    return f"{job.state.value} ({job.status})"
+    if is_unread(job) or job.state is JobState.UNKNOWN or job.status == str(job.state):
+        return shown_state(job)
+    return f"{job.state} ({job.status})"
 
 
-def job_line(job: JobStatus) -> str:
+def job_line(job: JobStatus, *, message: bool = True) -> str:
     """One plain line about a job: name, state, counts, percent, message."""
     parts = [job_name(job), state_phrase(job)]
     counts = amount(job)
@@ -74,14 +141,20 @@ def job_line(job: JobStatus) -> str:
         parts.append(percent(job.progress))
     if job.eta_seconds is not None and not job.state.is_terminal:
         parts.append(f"eta {duration(job.eta_seconds)}")
-    if job.message:
+    if job.message and message:
         parts.append(f"- {job.message}")
     return " ".join(parts)
 
 
 def outcome_line(jobs: Sequence[JobStatus], exit_code: int, elapsed: float) -> str:
     """`3 jobs: 2 succeeded, 1 failed in 1m05s (exit code 1)`."""
-    counts = Counter(job.state for job in jobs)
-    parts = ", ".join(f"{counts[state]} {state.value}" for state in JobState if counts[state])
     noun = "job" if len(jobs) == 1 else "jobs"
+    parts = ", ".join(f"{count} {state}" for state, count in state_counts(jobs))
     return f"{len(jobs)} {noun}: {parts} in {duration(elapsed)} (exit code {exit_code})"
+
+
+def state_counts(jobs: Iterable[JobStatus]) -> list[tuple[str, int]]:
+    """How many jobs are in each state, in the order of JobState; unread jobs are pending."""
+    counts = Counter(shown_state(job) for job in jobs)
+    order = [state.value for state in JobState]
+    return sorted(counts.items(), key=lambda pair: order.index(pair[0]) if pair[0] in order else 99)

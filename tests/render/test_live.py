@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import re
 
+import pytest
 from rich.console import Console
 
 from jobwatch.models import JobState, JobStatus
@@ -12,7 +14,8 @@ from jobwatch.render.live import REFRESH_PER_SECOND, LiveReporter, LiveView
 
 from ._support import FC_ID, Clock, brightdata, coze, firecrawl, output, plain_console, zilliz
 
-SHORT_FC = "1e2a3b4c-5d…c1d2e3f4a5b"
+SHORT_FC = "1e2a3b4c-5d6…c1d2e3f4a5b"
+REASON = "failed to parse file: row 1842: the field 'vector' has 767 dimensions"
 
 
 def frame(view: LiveView, width: int = 100, console: Console | None = None) -> list[str]:
@@ -24,6 +27,25 @@ def frame(view: LiveView, width: int = 100, console: Console | None = None) -> l
 def row(lines: list[str], start: str) -> list[str]:
     (found,) = [line for line in lines if line.startswith(start)]
     return found.split()
+
+
+def unread(job_id: str, state: JobState = JobState.UNKNOWN) -> JobStatus:
+    """The poller's placeholder for a job not read yet (jobwatch/poll.py `_not_read`)."""
+    return JobStatus(
+        provider="brightdata",
+        id=job_id,
+        state=state,
+        status="not read yet",
+        message="no answer yet",
+        error_exit_code=124,
+    )
+
+
+def not_found(job_id: str) -> JobStatus:
+    """A job whose first poll got a 404: the placeholder, now carrying the error."""
+    return unread(job_id).model_copy(
+        update={"message": "brightdata: HTTP 404: snapshot not found", "error_exit_code": 3}
+    )
 
 
 def watched(clock: Clock, *jobs: JobStatus, height: int = 40) -> LiveView:
@@ -40,26 +62,18 @@ def test_a_row_shows_provider_short_id_status_bar_counts_percent_elapsed_and_eta
     clock.now = 10.0
     view.update(firecrawl(30))  # 2 pages/s: 70 pages to go
     clock.now = 15.0
-    (line,) = frame(view)
-    assert line.split() == [
-        "firecrawl",
-        SHORT_FC,
-        "scraping",
-        "━" * 7,  # 30% of a 24-wide bar
-        "30/100",
-        "pages",
-        "30%",
-        "15s",
-        "eta",
-        "30s",
-    ]
+    (line,) = frame(view, width=120)
+    assert line == (f"firecrawl {SHORT_FC} scraping {'━' * 7:24}  30/100 pages  30%    15s eta 30s")
 
 
 def test_the_id_is_shortened_but_keeps_both_ends():
     view = watched(Clock(), firecrawl(10))
-    (line,) = frame(view)
-    assert FC_ID not in line
-    assert SHORT_FC in line
+    for width in (60, 80, 120):
+        (line,) = frame(view, width=width)
+        assert FC_ID not in line
+        shown = line.split()[1]
+        head, tail = shown.split("…")
+        assert FC_ID.startswith(head) and FC_ID.endswith(tail) and len(head) >= 4, shown
 
 
 def test_a_finished_job_keeps_its_elapsed_time_and_drops_the_eta():
@@ -83,65 +97,124 @@ def test_a_finished_job_keeps_its_elapsed_time_and_drops_the_eta():
     ]
 
 
-def test_every_kind_of_row_with_item_rows_indented():
-    clock = Clock(0.0)
-    view = watched(clock, firecrawl(10), brightdata(), zilliz(), coze(eta=30.0))
+def mixed(clock: Clock) -> LiveView:
+    """Every kind of row, 15 s into a watch: counts, no numbers, files, Coze, a failure."""
+    failed = brightdata("failed", JobState.FAILED).model_copy(
+        update={"id": "s_failed0000000001", "message": REASON}
+    )
+    view = watched(clock, firecrawl(10), brightdata(), zilliz(), coze(eta=30.0), failed)
     clock.now = 10.0
     view.update(firecrawl(30))
     clock.now = 15.0
-    lines = frame(view)
-    assert len(lines) == 6
-    assert row(lines, "firecrawl")[-6:] == ["30/100", "pages", "30%", "15s", "eta", "30s"]
-    # No numbers from Bright Data: a bar, no counts, no percent, no ETA.
-    assert row(lines, "brightdata")[:3] == ["brightdata", "s_m4x7enmven8djfqak", "running"]
-    assert row(lines, "brightdata")[-1] == "15s"
-    assert row(lines, "zilliz")[-2:] == ["45%", "15s"]
-    # Zilliz files: indented rows under their job, in order.
-    zilliz_at = next(i for i, line in enumerate(lines) if line.startswith("zilliz"))
-    assert lines[zilliz_at + 1].startswith("   ")
-    assert lines[zilliz_at + 1].split()[:3] == ["└", "a.parquet", "Importing"]
-    assert lines[zilliz_at + 1].split()[-1] == "45%"
-    assert lines[zilliz_at + 2].split()[:3] == ["└", "b.parquet", "Failed"]
-    assert "schema mi" in lines[zilliz_at + 2]
-    # Coze: the dataset and the document, and Coze's own remaining_time (30 s, 15 s ago).
-    coze_row = row(lines, "coze")
-    assert coze_row[1].endswith("/7442585813587689472")
-    assert coze_row[2] == "processing"
-    assert coze_row[-4:] == ["40%", "15s", "eta", "15s"]
+    return view
 
 
-def test_coze_remaining_time_wins_over_our_rate():
+FRAMES = {
+    60: [
+        "firecrawl  1e2a…4a5b scrapi… ━━        30%    15s eta 30s",
+        "brightdata s_m4…fqak running ━━━━━━━━         15s",
+        "zilliz     job-…6789 Import… ━━━╸      45%    15s",
+        "           └ a.p…uet Import… ━━━╸      45%",
+        "           └ b.p…uet Failed",
+        "coze       7…9/74…72 proces… ━━━       40%    15s eta 15s",
+        "brightdata s_fa…0001 failed                    0s",
+    ],
+    80: [
+        "firecrawl  1e2a3b4…3f4a5b scraping   ━━━╸          30/100  30%    15s eta 30s",
+        "brightdata s_m4x7e…djfqak running    ━━━━━━━━━━━━                 15s",
+        "zilliz     job-0123456789 Importing  ━━━━━                 45%    15s",
+        "             └ a.parquet  Importing  ━━━━━                 45%",
+        "             └ b.parquet  Failed",
+        "coze       74…9/7442…9472 processing ━━━━╸                 40%    15s eta 15s",
+        "brightdata s_faile…000001 failed                                   0s",
+    ],
+    120: [
+        "firecrawl  1e2a3b4c-5d…c1d2e3f4a5b scraping   ━━━━╸             30/100 pages  30"
+        "%    15s eta 30s",
+        "brightdata s_m4x7enmven8djfqak     running    ━━━━━━━━━━━━━━━━                       15s",
+        "zilliz     job-0123456789          Importing  ━━━━━━━                         45%    15s",
+        "             └ a.parquet           Importing  ━━━━━━━                         45%",
+        "             └ b.parquet           Failed                                       "
+        "                    schema mismatch",
+        "coze       744…999/7442585…7689472 processing ━━━━━━                          40"
+        "%    15s eta 15s",
+        "brightdata s_failed0000000001      failed                                       "
+        "      0s            failed to parse fil…",
+    ],
+}
+
+
+@pytest.mark.parametrize("width", [60, 80, 120])
+def test_every_kind_of_row_at_60_80_and_120_columns(width):
+    """Files are indented rows under their job; Coze shows dataset/document and its own
+    remaining_time (30 s, 15 s ago); a long reason is cut on the row (it follows the frame)."""
+    lines = frame(mixed(Clock(0.0)), width=width)
+    assert lines == FRAMES[width]
+    assert all(len(line) <= width for line in lines)
+
+
+@pytest.mark.parametrize("width", [60, 80, 120])
+def test_down_to_60_columns_every_row_keeps_a_bar_and_a_whole_percent(width):
     clock = Clock(0.0)
-    view = watched(clock, coze(progress=0.1, eta=None))
-    clock.now = 10.0
-    view.update(coze(progress=0.2, eta=100.0))  # our rate would say 80 s
-    assert row(frame(view), "coze")[-2:] == ["eta", "1m40s"]
-    clock.now = 40.0
-    assert row(frame(view), "coze")[-2:] == ["eta", "1m10s"]
+    jobs = [
+        firecrawl(100, 100, "completed", JobState.SUCCEEDED, job_id="fc-done"),
+        firecrawl(4, 100, job_id="fc-4"),
+        zilliz(0.999),
+    ]
+    view = watched(clock, *jobs)
+    lines = frame(view, width=width)
+    percents = [re.findall(r" (\d+%)(?: |$)", line) for line in lines]
+    # 99.9 % is not done: a percent is never rounded up to 100 %.
+    assert percents == [["100%"], ["4%"], ["99%"], ["99%"], []]
+    # In colour the whole bar is drawn (done and to do): at least 8 cells on every row.
+    coloured = Console(file=io.StringIO(), width=width, color_system="standard")
+    coloured.print(view)
+    text = re.sub("\x1b\\[[0-9;]*m", "", output(coloured))
+    for line in text.splitlines():
+        assert re.search("[━╸╺]{8,}", line), line
 
 
-def test_a_growing_total_keeps_an_eta():
+def test_columns_do_not_shift_as_numbers_grow():
     clock = Clock(0.0)
-    view = watched(clock, firecrawl(10, 100))
-    clock.now = 10.0
-    view.update(firecrawl(20, 200))
-    assert row(frame(view), "firecrawl")[-6:] == ["20/200", "pages", "10%", "10s", "eta", "3m00s"]
+    view = watched(clock, firecrawl(5, 100), coze(progress=0.05, eta=3700.0))
+    columns: set[tuple[int, ...]] = set()
+    for at, done in ((1.0, 5), (9.0, 9), (59.0, 50), (65.0, 99), (3599.0, 99), (3600.0, 100)):
+        clock.now = at
+        state = JobState.SUCCEEDED if done == 100 else JobState.RUNNING
+        view.update(firecrawl(done, 100, "completed" if done == 100 else "scraping", state))
+        for width in (60, 80, 120):
+            for line in frame(view, width=width):
+                # Where the percent, the elapsed time and the ETA end.
+                percent_end = line.index("%")
+                elapsed_last = percent_end + 1 + 6
+                columns.add((width, line.startswith("coze"), percent_end, elapsed_last))
+                assert line[elapsed_last] in "sm", line
+    assert len(columns) == 6  # one position per width and row, whatever the numbers
 
 
-def test_a_job_not_read_yet_shows_an_ellipsis_and_no_eta():
-    clock = Clock()
-    waiting = JobStatus(
-        provider="brightdata",
-        id="s_1",
-        state=JobState.UNKNOWN,
-        status="not read yet",
-        message="no answer yet",
-    )
+def test_a_job_not_read_yet_counts_as_pending_and_has_no_bar_or_eta():
+    for state in (JobState.UNKNOWN, JobState.PENDING):  # today's placeholder, and tomorrow's
+        view = LiveView(Clock(), lambda: 40)
+        view.set_jobs([unread("s_1", state)])
+        (line,) = frame(view)
+        assert line.split() == ["brightdata", "s_1", "pending", "0s"]
+
+
+def test_a_job_whose_first_poll_got_a_404_shows_the_error():
+    clock = Clock(0.0)
     view = LiveView(clock, lambda: 40)
-    view.set_jobs([waiting])
+    view.set_jobs([unread("s_1")])
+    clock.now = 3.0
+    view.update(not_found("s_1"))
+    clock.now = 9.0
     (line,) = frame(view)
-    assert line.split()[:3] == ["brightdata", "s_1", "…"]
-    assert "eta" not in line
+    assert line.split() == [
+        "brightdata",
+        "s_1",
+        "unknown",
+        "3s",
+        *"HTTP 404: snapshot not found".split(),
+    ]
 
 
 def colour_frame(view: LiveView, clock: Clock, at: float) -> str:
@@ -160,42 +233,92 @@ def test_pulsing_bar_where_the_provider_gives_no_numbers():
     assert colour_frame(still, clock, 0.3) == colour_frame(still, clock, 0.8)
 
 
+def test_finished_unknown_and_unread_rows_do_not_pulse():
+    clock = Clock(0.0)
+    view = LiveView(clock, lambda: 40)
+    ended = [
+        brightdata("failed", JobState.FAILED),
+        brightdata("canceled", JobState.CANCELLED).model_copy(update={"id": "s_2"}),
+        brightdata("ready", JobState.SUCCEEDED).model_copy(update={"id": "s_3"}),
+        not_found("s_4"),
+    ]
+    view.set_jobs([*ended, unread("s_5")])
+    for job in ended:
+        view.update(job)
+    assert colour_frame(view, clock, 0.3) == colour_frame(view, clock, 0.8)
+
+
 def test_retry_note_and_warnings_show():
     clock = Clock()
     view = watched(clock, brightdata())
     view.note_retry(RetryEvent("brightdata", "s_m4x7enmven8djfqak", 2, 4.0, "HTTP 503"))
     view.warnings.append("brightdata: unknown status word 'x', treated as running")
     lines = frame(view, width=120)
-    assert lines[0].endswith("retry 2 in 4s: HTTP 503")
+    assert lines[0].endswith(" retrying in 4.0s (attempt 2): HTTP 503")
     assert lines[1] == "warning: brightdata: unknown status word 'x', treated as running"
+    view.note_retry(RetryEvent("brightdata", "s_m4x7enmven8djfqak", 3, 0.25, "HTTP 503"))
+    assert frame(view, width=120)[0].endswith(" retrying in 250ms (attempt 3): HTTP 503")
     view.update(brightdata("collecting"))  # a new answer clears the note
     assert "retry" not in frame(view, width=120)[0]
 
 
-def test_narrow_terminal_keeps_the_numbers_and_one_line_per_row():
-    clock = Clock(0.0)
-    view = watched(clock, firecrawl(10), brightdata(), zilliz(), coze(eta=30.0))
-    clock.now = 10.0
-    view.update(firecrawl(30))
+def test_a_long_note_does_not_wrap_a_row():
+    view = mixed(Clock(0.0))
     view.note_retry(
         RetryEvent("brightdata", "s_m4x7enmven8djfqak", 3, 8.0, "HTTP 503: " + "x" * 80)
     )
-    clock.now = 15.0
-    for width in (80, 100):
+    for width in (60, 80, 100, 120):
         lines = frame(view, width=width)
-        assert len(lines) == 6, lines  # a long message does not wrap a row
+        assert len(lines) == 7, lines
         assert all(len(line) <= width for line in lines)
-        assert row(lines, "firecrawl")[:3] == ["firecrawl", SHORT_FC, "scraping"]
-        assert row(lines, "firecrawl")[-6:] == ["30/100", "pages", "30%", "15s", "eta", "30s"]
-        assert row(lines, "coze")[-4:] == ["40%", "15s", "eta", "15s"]
-        assert row(lines, "zilliz")[-2:] == ["45%", "15s"]
 
 
-def test_summary_line_when_the_rows_do_not_fit():
+def test_failed_running_and_404_jobs_show_from_the_first_frame_they_appear_in():
+    """60 jobs on a 24-line terminal: 33 finished long ago, 27 not read yet; then one runs,
+    one fails and one gets a 404."""
+    clock = Clock(0.0)
+    done = [
+        firecrawl(100, 100, "completed", JobState.SUCCEEDED, job_id=f"fc-{n:02d}")
+        for n in range(33)
+    ]
+    view = LiveView(clock, lambda: 24)
+    view.set_jobs([*done, *(unread(f"s_{n}") for n in range(33, 60))])
+    for job in done:
+        view.update(job)
+    clock.now = 40.0
+    view.update(brightdata().model_copy(update={"id": "s_40"}))
+    view.update(brightdata("failed", JobState.FAILED).model_copy(update={"id": "s_45"}))
+    view.update(not_found("s_50"))
+    lines = frame(view, width=80)
+    assert len(lines) == 23
+    assert lines[0] == "60 jobs: 24 pending, 1 running, 33 succeeded, 1 failed, 1 unknown"
+    assert lines[-1] == "… and 39 more: 6 pending, 33 succeeded"
+    # Everything but the succeeded and the last pending jobs, in the order given.
+    assert [line.split()[1] for line in lines[1:-1]] == [f"s_{n}" for n in range(33, 54)]
+    assert lines[1 + 40 - 33].split()[2] == "running"
+    assert lines[1 + 45 - 33].split()[2] == "failed"
+    assert lines[1 + 50 - 33].split()[2:4] == ["unknown", "40s"]
+
+
+def test_jobs_not_read_yet_count_as_pending_in_the_count_line():
+    clock = Clock(0.0)
+    waiting = [unread(f"s_{n:02d}") for n in range(54)]
+    running = [firecrawl(10, job_id=f"fc-{n}") for n in range(6)]
+    view = LiveView(clock, lambda: 24)
+    view.set_jobs([*running, *waiting])
+    for job in running:
+        view.update(job)
+    lines = frame(view, width=80)
+    assert lines[0] == "60 jobs: 54 pending, 6 running"
+    assert lines[-1] == "… and 39 more pending"
+    assert [line.split()[1] for line in lines[1:7]] == [f"fc-{n}" for n in range(6)]
+
+
+def test_hidden_jobs_are_counted_in_one_line_without_double_spaces():
     clock = Clock(0.0)
     done = [
         firecrawl(100, 100, "completed", JobState.SUCCEEDED, job_id=f"done-{n:02d}")
-        for n in range(16)
+        for n in range(30)
     ]
     view = watched(clock, *done, height=10)
     clock.now = 95.0
@@ -205,11 +328,15 @@ def test_summary_line_when_the_rows_do_not_fit():
     for job in [*active, failed]:
         view.update(job)
     clock.now = 100.0
-    lines = frame(view)
-    assert len(lines) <= 10
-    assert lines[0] == "20 jobs: 3 running  16 succeeded  1 failed  (16 not shown)"
-    shown = [line.split()[1] for line in lines[1:]]
-    assert shown == ["busy-1", "busy-2", "busy-3", "s_m4x7enmven8djfqak"]
+    for width in (60, 80, 120):
+        lines = frame(view, width=width)
+        assert len(lines) <= 9
+        assert lines[0] == "34 jobs: 3 running, 30 succeeded, 1 failed"
+        assert lines[-1] == "… and 27 more succeeded"
+        shown = [line.split()[1] for line in lines[1:-1]]
+        # The failed and running jobs, and the room left for the first finished ones.
+        assert shown[:6] == ["done-00", "done-01", "done-02", "busy-1", "busy-2", "busy-3"]
+        assert shown[6].startswith("s_m4x") and lines[7].split()[2] == "failed"
 
 
 def test_everything_shows_when_it_fits():
@@ -218,17 +345,25 @@ def test_everything_shows_when_it_fits():
     view = watched(clock, *jobs, height=10)
     lines = frame(view)
     assert [line.split()[1] for line in lines] == [f"job-{n}" for n in range(6)]
-    assert "not shown" not in "\n".join(lines)
+    assert "more" not in "\n".join(lines)
 
 
-def test_recently_finished_jobs_stay_visible_for_a_while():
+def test_a_job_that_just_finished_stays_on_screen_for_30_seconds():
     clock = Clock(0.0)
-    view = watched(clock, *[firecrawl(10, job_id=f"busy-{n}") for n in range(8)], height=10)
+    done = [
+        firecrawl(100, 100, "completed", JobState.SUCCEEDED, job_id=f"done-{n}") for n in range(5)
+    ]
+    busy = [firecrawl(10, job_id=f"busy-{n}") for n in range(4)]
+    view = watched(clock, *done, *busy, height=7)
     clock.now = 50.0
-    view.update(firecrawl(100, 100, "completed", JobState.SUCCEEDED, job_id="busy-0"))
+    view.update(firecrawl(100, 100, "completed", JobState.SUCCEEDED, job_id="busy-3"))
     lines = frame(view)
-    assert lines[0].startswith("8 jobs: 7 running  1 succeeded")
-    assert lines[1].split()[1] == "busy-0"
+    assert lines[0] == "9 jobs: 3 running, 6 succeeded"
+    assert [line.split()[1] for line in lines[1:-1]] == ["busy-0", "busy-1", "busy-2", "busy-3"]
+    assert lines[-1] == "… and 5 more succeeded"
+    clock.now = 81.0
+    lines = frame(view)
+    assert [line.split()[1] for line in lines[1:-1]] == ["done-0", "busy-0", "busy-1", "busy-2"]
 
 
 def test_events_do_not_redraw_only_the_timer_does():

@@ -138,11 +138,24 @@ def test_retry_and_warning_lines():
     clock = Clock()
     plain, console = reporter(clock)
     plain.on_event(RetryEvent("firecrawl", "fc-1", 2, 3.25, "firecrawl: HTTP 503: busy"))
+    plain.on_event(RetryEvent("firecrawl", "fc-1", 3, 0.25, "firecrawl: HTTP 503: busy"))
     plain.on_event(WarningEvent("firecrawl: unknown status word 'thinking', treated as running"))
     assert lines(console) == [
-        "[    0s] retry firecrawl fc-1: attempt 2 in 3.2s: firecrawl: HTTP 503: busy",
+        "[    0s] retrying firecrawl fc-1 in 3.2s (attempt 2): firecrawl: HTTP 503: busy",
+        "[    0s] retrying firecrawl fc-1 in 250ms (attempt 3): firecrawl: HTTP 503: busy",
         "[    0s] warning: firecrawl: unknown status word 'thinking', treated as running",
     ]
+
+
+def test_coze_retry_lines_name_the_dataset_and_the_document():
+    clock = Clock()
+    plain, console = reporter(clock)
+    plain.start([coze()])
+    plain.on_event(RetryEvent("coze", "7442585813587689472", 1, 90.0, "coze: HTTP 429"))
+    assert lines(console)[-1] == (
+        "[    0s] retrying coze 7442585813587689999/7442585813587689472 in 1m30s (attempt 1): "
+        "coze: HTTP 429"
+    )
 
 
 def test_summary_line_per_job_and_the_exit_code_at_the_end():
@@ -155,9 +168,10 @@ def test_summary_line_per_job_and_the_exit_code_at_the_end():
     done = firecrawl(100, 100, "completed", JobState.SUCCEEDED)
     plain.finish([done, failed], 1, False)
     out = lines(console)
+    # The reason of the failure follows on a line of its own (jobwatch/render/reasons.py).
     assert out[-3:-1] == [
         f"[ 1m05s] summary: firecrawl {FC_ID} succeeded (completed) 100/100 pages 100%",
-        "[ 1m05s] summary: brightdata s_m4x7enmven8djfqak failed - site blocked",
+        "[ 1m05s] summary: brightdata s_m4x7enmven8djfqak failed",
     ]
     assert out[-1].startswith("[ 1m05s] ")
     assert "exit code 1" in out[-1]

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 import httpx
 import pytest
 from watchkit import FakeClock, Reply, Script, firecrawl_body, settings
 
-from jobwatch.options import ProgressMode, RunOptions
+from jobwatch.options import ColorMode, ProgressMode, RunOptions
 from jobwatch.poll import JobGroup
 from jobwatch.providers import Firecrawl
 from jobwatch.run import Streams, run
@@ -40,16 +41,22 @@ def scripted():
     }
 
 
-def watch_run(replies, env=None, **options):
+class FakeTerminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def watch_run(replies, env=None, stderr=None, watch=True, **options):
     script = Script(FakeClock(), replies)
     streams = Streams(
         stdout=io.StringIO(),
-        stderr=io.StringIO(),
+        stderr=stderr if stderr is not None else io.StringIO(),
         env=env or {},
         transport=httpx.MockTransport(script),
     )
     group = JobGroup(Firecrawl(settings()), list(replies))
-    run_options = RunOptions(watch=True, progress=ProgressMode.PLAIN, interval=0.01, **options)
+    options.setdefault("progress", ProgressMode.PLAIN)
+    run_options = RunOptions(watch=watch, interval=0.01, **options)
     code = run([group], run_options, streams)
     return code, streams.stdout.getvalue(), streams.stderr.getvalue(), script
 
@@ -66,16 +73,20 @@ def test_plain_watch_ends_with_a_summary_per_job_and_the_exit_code():
     assert code == 1
     assert stdout == ""
     assert "\r" not in stderr and "\x1b" not in stderr
-    lines = stamped(stderr)
+    *progress, reason = stderr.splitlines()
+    lines = stamped("\n".join(progress))
     assert lines[0] == "watching 2 jobs: firecrawl a, firecrawl b"
-    assert "retry firecrawl b: attempt 1 in 0.0s: firecrawl: HTTP 503: busy" in lines
+    assert "retrying firecrawl b in 0ms (attempt 1): firecrawl: HTTP 503: busy" in lines
     assert "firecrawl b failed - blocked by robots.txt" in lines
     assert lines[-3:-1] == [
         "summary: firecrawl a succeeded (completed) 100/100 pages 100%",
-        "summary: firecrawl b failed - blocked by robots.txt",
+        "summary: firecrawl b failed",
     ]
     assert lines[-1].startswith("2 jobs: 1 succeeded, 1 failed")
     assert lines[-1].endswith("(exit code 1)")
+    # After the summary, one line with the whole reason of each job that ended badly.
+    assert reason == "firecrawl b failed: blocked by robots.txt"
+    assert stderr.count("blocked by robots.txt") == 2
     assert len(script.calls) == 6
 
 
@@ -122,9 +133,13 @@ def test_rejected_key_exits_4_with_the_reason_on_stderr():
     summary = json.loads(stdout.splitlines()[-1])
     assert summary["exit_code"] == 4
     assert summary["jobs"][0]["state"] == "unknown"
-    assert (
-        "jobwatch: error: firecrawl a: firecrawl: HTTP 401: Unauthorized: Invalid token" in stderr
-    )
+    # One error line for the unknown job (not two), and a summary that does not repeat it.
+    assert [line for line in stderr.splitlines() if line.startswith("jobwatch: error:")] == [
+        "jobwatch: error: firecrawl a: firecrawl: HTTP 401: Unauthorized: Invalid token"
+        " (the key was sent to http://sim.test: if it wants its own key, pass --api-key or set"
+        " $JOBWATCH_FIRECRAWL_API_KEY)"
+    ]
+    assert "] summary: firecrawl a unknown\n" in stderr
 
 
 def test_giving_up_after_max_retries_exits_3():
@@ -171,3 +186,77 @@ def test_one_off_json_document():
     assert document["exit_code"] == 0
     assert [job["state"] for job in document["jobs"]] == ["running", "succeeded"]
     assert len(script.calls) == 2
+
+
+LONG = (
+    "failed to parse file: row 1842: the field 'vector' has 767 dimensions, the collection "
+    "expects 768"
+)
+
+
+@pytest.mark.parametrize("width", [60, 80, 120])
+def test_live_watch_ends_with_the_last_frame_then_each_whole_reason(width):
+    replies = {
+        "a": [firecrawl_body("completed", 100, 100)],
+        "b": [Reply(200, {"success": True, "status": "failed", "error": LONG})],
+        "c": [Reply(404, {"success": False, "error": "Job not found"})],
+    }
+    stderr = FakeTerminal()
+    code, stdout, text, _ = watch_run(
+        replies,
+        env={"COLUMNS": str(width), "LINES": "30"},
+        stderr=stderr,
+        progress=ProgressMode.LIVE,
+    )
+    assert code == 1
+    assert stdout == ""
+    last = text.rsplit("\x1b[2K", 1)[-1]  # after the last erase: the final frame
+    plain = re.sub("\x1b\\[[0-9;?]*[a-zA-Z]", "", last)
+    lines = [line.rstrip() for line in plain.splitlines()]
+    assert lines[-3].startswith("3 jobs: 1 succeeded, 1 failed, 1 unknown in ")
+    assert lines[-2:] == [
+        f"firecrawl b failed: {LONG}",
+        "jobwatch: error: firecrawl c: firecrawl: HTTP 404: Job not found",
+    ]
+    assert text.count("jobwatch: error:") == 1
+
+
+def test_watch_json_on_a_terminal_draws_nothing():
+    stderr = FakeTerminal()
+    code, stdout, text, _ = watch_run(
+        scripted(), stderr=stderr, json=True, progress=ProgressMode.AUTO
+    )
+    assert code == 1
+    assert json.loads(stdout.splitlines()[-1])["event"] == "summary"
+    # No frame, no cursor codes, no colour: the retry and the reason, as lines.
+    assert text.splitlines() == [
+        "retrying firecrawl b in 0ms (attempt 1): firecrawl: HTTP 503: busy",
+        "firecrawl b failed: blocked by robots.txt",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("env", "color", "coloured"),
+    [
+        ({}, ColorMode.AUTO, False),
+        ({"FORCE_COLOR": "1"}, ColorMode.AUTO, True),
+        ({}, ColorMode.ALWAYS, True),
+        ({"NO_COLOR": "1", "FORCE_COLOR": "1"}, ColorMode.AUTO, False),
+    ],
+    ids=["terminal", "FORCE_COLOR", "--color-always", "NO_COLOR"],
+)
+def test_plain_progress_on_a_terminal_is_coloured_only_when_forced(env, color, coloured):
+    _, _, text, _ = watch_run(scripted(), env=env, stderr=FakeTerminal(), color=color)
+    assert ("\x1b[" in text) is coloured
+    assert "\r" not in text
+
+
+def test_one_off_checks_and_watches_word_retries_alike():
+    replies = {
+        "b": [Reply(503, {"error": "busy"}, {"Retry-After": "0"}), firecrawl_body("completed")]
+    }
+    _, _, once, _ = watch_run(replies, watch=False)
+    _, _, watching, _ = watch_run(replies)
+    line = "retrying firecrawl b in 0ms (attempt 1): firecrawl: HTTP 503: busy"
+    assert once.splitlines() == [line]
+    assert f"] {line}" in watching
