@@ -7,17 +7,10 @@ from __future__ import annotations
 
 import re
 
-from jobwatch.sim.jobbook import JobBook, Visit
-from jobwatch.sim.replies import (
-    JsonObject,
-    Reply,
-    SimRequest,
-    fault_reply,
-    iso_seconds,
-    json_reply,
-    text_reply,
-)
-from jobwatch.sim.stories import Phase
+from jobwatch.sim.faults import FaultBodies, visit_job
+from jobwatch.sim.jobbook import JobBook
+from jobwatch.sim.replies import JsonObject, Reply, SimRequest, iso_seconds, json_reply, text_reply
+from jobwatch.sim.stories import Phase, phase_words
 
 PROVIDER = "brightdata"
 DATASET_ID = "gd_l1viktl72bvl7bjuj0"  # the docs' example dataset
@@ -28,14 +21,8 @@ MAX_LIMIT = 5000
 
 # /progress never documents a cancelled status; `canceled` is the word of Bright Data's other
 # snapshot lists (PROVIDERS.md section 1) [U].
-STATUS_WORDS = {
-    Phase.PENDING: "starting",
-    Phase.RUNNING: "running",
-    Phase.SUCCEEDED: "ready",
-    Phase.FAILED: "failed",
-    Phase.CANCELLED: "canceled",
-}
-_FILTERS = {"starting", "running", "ready", "failed", "canceled"}
+STATUS_WORDS = phase_words("starting", "running", "ready", "failed", "canceled")
+_FILTERS = set(STATUS_WORDS.values())
 _DIGITS = re.compile(r"\d+")
 
 
@@ -43,31 +30,24 @@ def _error(message: str, status: int) -> Reply:
     return json_reply({"error": message}, status)
 
 
-def _visit(book: JobBook, snapshot_id: str) -> Visit | Reply:
-    visit = book.visit(PROVIDER, snapshot_id)
-    if visit.fault is not None:
-        return fault_reply(
-            visit.fault,
-            rate_limited=lambda: _error("Too many requests, please retry later", 429),
-            server_error=lambda: _error("Something went wrong. Our team is looking into it.", 500),
-        )
-    return visit
+_FAULTS = FaultBodies(
+    rate_limited=lambda: _error("Too many requests, please retry later", 429),
+    server_error=lambda: _error("Something went wrong. Our team is looking into it.", 500),
+)
 
 
 def progress(request: SimRequest, book: JobBook, snapshot_id: str) -> Reply:
     """The Monitor Progress answer for one snapshot."""
     if not request.authorized():
         return _error("User authentication is required", 401)
-    visit = _visit(book, snapshot_id)
+    visit = visit_job(book, PROVIDER, snapshot_id, _FAULTS, _error("Snapshot not found", 404))
     if isinstance(visit, Reply):
         return visit
-    if visit.not_found:
-        return _error("Snapshot not found", 404)
     phase = visit.snapshot.phase
     body: JsonObject = {
         "snapshot_id": snapshot_id,
         "dataset_id": DATASET_ID,
-        "status": STATUS_WORDS.get(phase, "running"),
+        "status": STATUS_WORDS[phase],
     }
     if phase is Phase.FAILED:
         body["error_message"] = FAILURE
@@ -98,7 +78,7 @@ def snapshots(request: SimRequest, book: JobBook) -> Reply:
         return _error(f"limit must be between 1 and {MAX_LIMIT}", 400)
     records = []
     for snapshot_id, visit in book.seen(PROVIDER) if dataset_id == DATASET_ID else []:
-        status = STATUS_WORDS.get(visit.snapshot.phase, "running")
+        status = STATUS_WORDS[visit.snapshot.phase]
         if visit.not_found or (wanted is not None and status != wanted):
             continue
         done = visit.snapshot.phase is Phase.SUCCEEDED
@@ -120,11 +100,10 @@ def cancel(request: SimRequest, book: JobBook, snapshot_id: str) -> Reply:
         return text_reply("Credentials are missing", 401)
     if not request.authorized():
         return text_reply("Invalid credentials", 401)
-    visit = _visit(book, snapshot_id)
+    missing = text_reply("Snapshot does not exist", 404)
+    visit = visit_job(book, PROVIDER, snapshot_id, _FAULTS, missing)
     if isinstance(visit, Reply):
         return visit
-    if visit.not_found:
-        return text_reply("Snapshot does not exist", 404)
     if not book.cancel(PROVIDER, snapshot_id):
         return text_reply("Snapshot is not running", 400)  # the English wording is [U]
     return text_reply("OK", 200)

@@ -13,26 +13,14 @@ import secrets
 import time
 import zlib
 
+from jobwatch.sim.faults import FaultBodies
 from jobwatch.sim.jobbook import JobBook, Snapshot, Visit
-from jobwatch.sim.replies import (
-    JsonObject,
-    Reply,
-    SimRequest,
-    fault_reply,
-    json_reply,
-    parse_json_object,
-)
-from jobwatch.sim.stories import Phase, story_for
+from jobwatch.sim.replies import JsonObject, Reply, SimRequest, json_reply, parse_json_object
+from jobwatch.sim.stories import Phase, phase_words, story_for
 
 FAILURE = "Document parsing failed: the file is encrypted or damaged, please upload it again"
 
-_STATUS = {
-    Phase.PENDING: 0,
-    Phase.RUNNING: 0,
-    Phase.SUCCEEDED: 1,
-    Phase.FAILED: 9,
-    Phase.CANCELLED: 9,  # Coze has no cancel: never reached
-}
+_STATUS = phase_words(0, 0, 1, 9, 9)  # 0 processing, 1 completed, 9 failed (Coze has no cancel)
 DEFAULT_PAGE_SIZE = 10
 
 
@@ -67,15 +55,15 @@ def _process(request: SimRequest, book: JobBook, dataset_id: str, logid: str) ->
         )
     visits = [book.visit("coze-dataset", dataset_id)]
     visits += [book.visit("coze", document_id, scope=dataset_id) for document_id in ids]
+    faults = FaultBodies(
+        rate_limited=lambda: _error(
+            4013, "Request rate limit exceeded, please try again later", logid, 429
+        ),
+        server_error=lambda: _error(5000, "internal error", logid, 500),
+    )
     for visit in visits:
         if visit.fault is not None:
-            return fault_reply(
-                visit.fault,
-                rate_limited=lambda: _error(
-                    4013, "Request rate limit exceeded, please try again later", logid, 429
-                ),
-                server_error=lambda: _error(5000, "internal error", logid, 500),
-            )
+            return faults.reply(visit.fault)
     if visits[0].not_found:
         return _error(4200, f"resource not found: dataset {dataset_id}", logid)
     named = list(zip(ids, visits[1:], strict=True))
@@ -89,7 +77,7 @@ def _process(request: SimRequest, book: JobBook, dataset_id: str, logid: str) ->
 def _document(document_id: str, visit: Visit) -> JsonObject:
     snapshot: Snapshot = visit.snapshot
     phase = snapshot.phase
-    status = _STATUS.get(phase, 0)
+    status = _STATUS[phase]
     document: JsonObject = {
         "document_id": document_id,  # echoed as the string it came in as (ids exceed 2^53)
         "document_name": f"report-{document_id[-4:]}.pdf",
@@ -145,7 +133,7 @@ def _info(document_id: str, visit: Visit, as_strings: bool) -> JsonObject:
     return {
         "document_id": document_id if as_strings or not document_id.isdigit() else int(document_id),
         "name": f"report-{document_id[-4:]}.pdf",
-        "status": _STATUS.get(snapshot.phase, 0),
+        "status": _STATUS[snapshot.phase],
         "create_time": int(snapshot.started_at.timestamp()),
         "update_time": int(updated.timestamp()),
         "format_type": 0,

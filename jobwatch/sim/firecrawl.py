@@ -14,16 +14,10 @@ import uuid
 from datetime import timedelta
 from functools import cache
 
+from jobwatch.sim import faults
 from jobwatch.sim.jobbook import JobBook, Snapshot, Visit
-from jobwatch.sim.replies import (
-    JsonObject,
-    Reply,
-    SimRequest,
-    fault_reply,
-    iso_millis,
-    json_reply,
-)
-from jobwatch.sim.stories import Phase
+from jobwatch.sim.replies import JsonObject, Reply, SimRequest, iso_millis, json_reply
+from jobwatch.sim.stories import Phase, phase_words
 
 PROVIDER = "firecrawl"
 BATCH_TOTAL = 20
@@ -39,13 +33,7 @@ PAGE_BYTES = 10_485_760  # 10 MiB, the server's per-page cap
 KICKOFF_FAILURE = "Failed to start the job: the scrape queue is full, please try again later"
 
 _PATHS = {"batch": "batch/scrape", "crawl": "crawl"}
-STATUS_WORDS = {
-    Phase.PENDING: "scraping",
-    Phase.RUNNING: "scraping",
-    Phase.SUCCEEDED: "completed",
-    Phase.FAILED: "failed",
-    Phase.CANCELLED: "cancelled",
-}
+STATUS_WORDS = phase_words("scraping", "scraping", "completed", "failed", "cancelled")
 _DIGITS = re.compile(r"\d+")
 
 
@@ -61,22 +49,21 @@ def auth_error(request: SimRequest) -> Reply | None:
     return None
 
 
+_FAULTS = faults.FaultBodies(
+    rate_limited=lambda: error(
+        "Rate limit exceeded. Consumed (req/min): 501, Remaining (req/min): 0. "
+        "Please retry after 1s.",
+        429,
+    ),
+    server_error=lambda: error("An unexpected error occurred on the server.", 500),
+)
+
+
 def visit_job(book: JobBook, kind: str, job_id: str) -> Visit | Reply:
     """The job's visit, or the answer that stops the request first (a fault, not found)."""
-    visit = book.visit(PROVIDER, f"{kind}/{job_id}")
-    if visit.fault is not None:
-        return fault_reply(
-            visit.fault,
-            rate_limited=lambda: error(
-                "Rate limit exceeded. Consumed (req/min): 501, Remaining (req/min): 0. "
-                "Please retry after 1s.",
-                429,
-            ),
-            server_error=lambda: error("An unexpected error occurred on the server.", 500),
-        )
-    if visit.not_found:
-        return error("Job not found", 404)
-    return visit
+    return faults.visit_job(
+        book, PROVIDER, f"{kind}/{job_id}", _FAULTS, error("Job not found", 404)
+    )
 
 
 def _pagination(request: SimRequest) -> tuple[int, int | None] | str:
@@ -198,7 +185,7 @@ def status(request: SimRequest, book: JobBook, kind: str, job_id: str) -> Reply:
     page = _page(kind, job_id, visit.story.big, skip, limit or DEFAULT_PAGE, completed)
     head: JsonObject = {
         "success": True,
-        "status": STATUS_WORDS.get(snapshot.phase, "scraping"),
+        "status": STATUS_WORDS[snapshot.phase],
         "completed": completed,
         "total": total,
         "creditsUsed": completed,

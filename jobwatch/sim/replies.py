@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
-
-from jobwatch.sim.stories import Fault
 
 JsonObject = dict[str, Any]
 
@@ -63,33 +61,6 @@ def json_reply(payload: object, status: int = 200) -> Reply:
 
 def text_reply(text: str, status: int) -> Reply:
     return Reply(status=status, body=text.encode(), content_type="text/plain; charset=utf-8")
-
-
-PROXY_PAGE = """<html>
-<head><title>502 Bad Gateway</title></head>
-<body>
-<center><h1>502 Bad Gateway</h1></center>
-<hr><center>nginx</center>
-</body>
-</html>
-"""
-
-
-def fault_reply(
-    fault: Fault, rate_limited: Callable[[], Reply], server_error: Callable[[], Reply]
-) -> Reply:
-    """The answer a fault story gives, using the provider's own 429 and 500 bodies."""
-    if fault is Fault.RATE_LIMITED:
-        return rate_limited().with_header("Retry-After", "1")
-    if fault is Fault.SERVER_ERROR:
-        return server_error()
-    if fault is Fault.BAD_GATEWAY:
-        return text_reply("Bad Gateway", 502)
-    if fault is Fault.UNAVAILABLE:
-        return text_reply("Service Unavailable", 503)
-    if fault is Fault.PROXY_PAGE:
-        return Reply(status=502, body=PROXY_PAGE.encode(), content_type="text/html")
-    return DROP
 
 
 def parse_json_object(body: bytes) -> JsonObject | None:

@@ -16,91 +16,48 @@ from jobwatch.sim.jobbook import JobBook
 from jobwatch.sim.replies import Reply, SimRequest, json_reply
 from jobwatch.sim.requestlog import LogTarget, RequestLog
 
-Route = Callable[[SimRequest, JobBook, dict[str, str]], Reply]
+Handler = Callable[..., Reply]  # (request, book, *the path parameters its route names)
 
 _ID = r"(?P<id>[^/]+)"
 _V = r"(?P<v>v[12])"
+_KIND = r"(?P<kind>batch/scrape|crawl)"
 _KINDS = {"crawl": "crawl", "batch/scrape": "batch"}
-_ROUTES: list[tuple[str, re.Pattern[str], Route]] = [
-    (
-        "GET",
-        re.compile(rf"/datasets/v3/progress/{_ID}"),
-        lambda req, book, p: brightdata.progress(req, book, p["id"]),
-    ),
-    (
-        "GET",
-        re.compile(r"/datasets/v3/snapshots"),
-        lambda req, book, p: brightdata.snapshots(req, book),
-    ),
-    (
-        "POST",
-        re.compile(rf"/datasets/v3/snapshot/{_ID}/cancel"),
-        lambda req, book, p: brightdata.cancel(req, book, p["id"]),
-    ),
-    (
-        "POST",
-        re.compile(r"/v2/vectordb/jobs/import/getProgress"),
-        lambda req, book, p: zilliz.zilliz_progress(req, book),
-    ),
-    (
-        "POST",
-        re.compile(r"/v2/vectordb/jobs/import/(describe|get_progress)"),
-        lambda req, book, p: zilliz.milvus_progress(req, book),
-    ),
-    (
-        "POST",
-        re.compile(r"/v2/vectordb/jobs/import/list"),
-        lambda req, book, p: zilliz_jobs.import_list(req, book),
-    ),
-    (
-        "POST",
-        re.compile(r"/v2/vectordb/jobs/import/abort"),
-        lambda req, book, p: zilliz_jobs.abort(req, book),
-    ),
-    (
-        "POST",
-        re.compile(rf"/v1/datasets/{_ID}/process"),
-        lambda req, book, p: coze.process(req, book, p["id"]),
-    ),
-    (
-        "POST",
-        re.compile(r"/open_api/knowledge/document/list"),
-        lambda req, book, p: coze.document_list(req, book),
-    ),
-    (
-        "GET",
-        re.compile(rf"/{_V}/crawl/(active|ongoing)"),
-        lambda req, book, p: firecrawl_jobs.active(req, book, p["v"]),
-    ),
-    (
-        "GET",
-        re.compile(rf"/v2/(?P<kind>batch/scrape|crawl)/{_ID}"),
-        lambda req, book, p: firecrawl.status(req, book, _KINDS[p["kind"]], p["id"]),
-    ),
-    (
-        "DELETE",
-        re.compile(rf"/v2/(?P<kind>batch/scrape|crawl)/{_ID}"),
-        lambda req, book, p: firecrawl_jobs.cancel(req, book, _KINDS[p["kind"]], p["id"]),
-    ),
-    (
-        "GET",
-        re.compile(rf"/{_V}/(?P<kind>batch/scrape|crawl)/{_ID}/errors"),
-        lambda req, book, p: firecrawl_jobs.errors(req, book, _KINDS[p["kind"]], p["id"], p["v"]),
-    ),
-]
+_IMPORT = "/v2/vectordb/jobs/import"
+# (method, path, handler, the path parameters handed to it after the request and the book)
+_TABLE: tuple[tuple[str, str, Handler, tuple[str, ...]], ...] = (
+    ("GET", rf"/datasets/v3/progress/{_ID}", brightdata.progress, ("id",)),
+    ("GET", r"/datasets/v3/snapshots", brightdata.snapshots, ()),
+    ("POST", rf"/datasets/v3/snapshot/{_ID}/cancel", brightdata.cancel, ("id",)),
+    ("POST", rf"{_IMPORT}/getProgress", zilliz.zilliz_progress, ()),
+    ("POST", rf"{_IMPORT}/(describe|get_progress)", zilliz.milvus_progress, ()),
+    ("POST", rf"{_IMPORT}/list", zilliz_jobs.import_list, ()),
+    ("POST", rf"{_IMPORT}/abort", zilliz_jobs.abort, ()),
+    ("POST", rf"/v1/datasets/{_ID}/process", coze.process, ("id",)),
+    ("POST", r"/open_api/knowledge/document/list", coze.document_list, ()),
+    ("GET", rf"/{_V}/crawl/(active|ongoing)", firecrawl_jobs.active, ("v",)),
+    ("GET", rf"/v2/{_KIND}/{_ID}", firecrawl.status, ("kind", "id")),
+    ("DELETE", rf"/v2/{_KIND}/{_ID}", firecrawl_jobs.cancel, ("kind", "id")),
+    ("GET", rf"/{_V}/{_KIND}/{_ID}/errors", firecrawl_jobs.errors, ("kind", "id", "v")),
+)
+_ROUTES = [(method, re.compile(path), handler, names) for method, path, handler, names in _TABLE]
+
+
+def _argument(name: str, value: str) -> str:
+    """A path parameter as its handler takes it: unquoted; a Firecrawl kind as `batch`/`crawl`."""
+    value = unquote(value)
+    return _KINDS[value] if name == "kind" else value
 
 
 def route(request: SimRequest, book: JobBook) -> Reply:
     """The answer to one request: the matching provider handler's, else 404 or 405."""
     path_matched = False
-    for method, pattern, handler in _ROUTES:
+    for method, pattern, handler, names in _ROUTES:
         match = pattern.fullmatch(request.path)
         if match is None:
             continue
         path_matched = True
         if method == request.method:
-            params = {name: unquote(value) for name, value in match.groupdict().items()}
-            return handler(request, book, params)
+            return handler(request, book, *(_argument(name, match[name]) for name in names))
     if path_matched:
         return json_reply({"error": f"method {request.method} not allowed here"}, 405)
     return json_reply({"error": f"jobwatch sim has no endpoint {request.path}"}, 404)
@@ -139,15 +96,6 @@ class _Handler(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True
     server: _SimHTTPServer
 
-    def do_GET(self) -> None:
-        self._answer()
-
-    def do_POST(self) -> None:
-        self._answer()
-
-    def do_DELETE(self) -> None:
-        self._answer()
-
     def log_message(self, format: str, *args: Any) -> None:
         """No request log: the simulator's stdout/stderr belong to the user."""
 
@@ -181,6 +129,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(reply.body)
 
+    do_GET = do_POST = do_DELETE = _answer
+
 
 class SimServer:
     """The simulator running in a daemon thread; `base_url` serves every provider."""
@@ -213,18 +163,23 @@ class SimServer:
         self.close()
 
 
+def _open_server(host: str, port: int, speed: float, log: LogTarget | None) -> _SimHTTPServer:
+    """A bound server with a fresh job book; the request log is closed again if binding fails."""
+    request_log = RequestLog.open(log)
+    try:
+        return _SimHTTPServer((host, port), JobBook(speed=speed), request_log)
+    except BaseException:
+        if request_log is not None:
+            request_log.close()
+        raise
+
+
 def start_sim(
     host: str = "127.0.0.1", port: int = 0, speed: float = 1.0, log: LogTarget | None = None
 ) -> SimServer:
     """Start the simulator in a background thread; `port=0` takes a free port. `log`: a
     stream or a file path (appended to) that gets one line per request served."""
-    request_log = RequestLog.open(log)
-    try:
-        return SimServer(_SimHTTPServer((host, port), JobBook(speed=speed), request_log))
-    except BaseException:
-        if request_log is not None:
-            request_log.close()
-        raise
+    return SimServer(_open_server(host, port, speed, log))
 
 
 def serve_forever(
@@ -232,13 +187,7 @@ def serve_forever(
 ) -> None:
     """Serve in the foreground until KeyboardInterrupt (which propagates, port released).
     `log` as for `start_sim`."""
-    request_log = RequestLog.open(log)
-    try:
-        httpd = _SimHTTPServer((host, port), JobBook(speed=speed), request_log)
-    except BaseException:
-        if request_log is not None:
-            request_log.close()
-        raise
+    httpd = _open_server(host, port, speed, log)
     try:
         bound_host, bound_port = httpd.server_address[:2]
         print(f"listening on http://{bound_host!s}:{bound_port}", file=out, flush=True)

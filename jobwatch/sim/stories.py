@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 class Phase(Enum):
@@ -21,6 +24,19 @@ class Phase(Enum):
 
 
 TERMINAL = frozenset({Phase.SUCCEEDED, Phase.FAILED, Phase.CANCELLED})
+
+
+def phase_words(pending: T, running: T, succeeded: T, failed: T, cancelled: T) -> dict[Phase, T]:
+    """A provider's words (or codes) for every phase; a paused job (a Milvus two-phase import
+    waiting for /commit) reads as a running one."""
+    return {
+        Phase.PENDING: pending,
+        Phase.RUNNING: running,
+        Phase.PAUSED: running,
+        Phase.SUCCEEDED: succeeded,
+        Phase.FAILED: failed,
+        Phase.CANCELLED: cancelled,
+    }
 
 
 class Fault(Enum):

@@ -11,17 +11,17 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from jobwatch.sim.faults import FaultBodies, visit_job
 from jobwatch.sim.jobbook import JobBook, Snapshot, Visit
 from jobwatch.sim.replies import (
     JsonObject,
     Reply,
     SimRequest,
-    fault_reply,
     iso_seconds,
     json_reply,
     parse_json_object,
 )
-from jobwatch.sim.stories import Fault, Phase
+from jobwatch.sim.stories import Phase
 
 COLLECTION = "sim_collection"
 FAILURE = "failed to parse file: row 1842: the field 'vector' dimension mismatch, expect 768"
@@ -31,6 +31,19 @@ ROW_BYTES = 128
 
 # (file name, speed relative to the job): the last file finishes exactly when the job does.
 _FILES = (("part-0.parquet", 1.6), ("part-1.parquet", 1.25), ("part-2.parquet", 1.0))
+# The fields of Milvus's describe answer in the server's order (PROVIDERS.md section 2).
+_DESCRIBE_ORDER = (
+    "jobId",
+    "collectionName",
+    "completeTime",
+    "state",
+    "progress",
+    "importedRows",
+    "totalRows",
+    "reason",
+    "fileSize",
+    "details",
+)
 
 
 @dataclass(frozen=True)
@@ -76,6 +89,15 @@ def _mean_percent(files: list[_FileState]) -> float:
     return 100 * sum(f.size * f.fraction for f in files) / total
 
 
+def _file_word(phase: Phase, file: _FileState, importing: str) -> str:
+    """A file's state: Pending, Failed, Completed, or the API's word for one being imported."""
+    if phase is Phase.PENDING:
+        return "Pending"
+    if file.failed:
+        return "Failed"
+    return "Completed" if file.done else importing
+
+
 def _error(code: int, message: str) -> Reply:
     return json_reply({"code": code, "message": message})
 
@@ -101,16 +123,12 @@ def _job_id_error(body: JsonObject | None, request_type: str) -> Reply | None:
     return None
 
 
-def fault_answer(fault: Fault | None) -> Reply | None:
-    if fault is None:
-        return None
-    return fault_reply(
-        fault,
-        rate_limited=lambda: json_reply(
-            {"code": 1807, "message": "request is rejected by limiter, rate limit exceeded"}, 429
-        ),
-        server_error=lambda: json_reply({"code": 5, "message": "service internal error"}, 500),
-    )
+FAULTS = FaultBodies(
+    rate_limited=lambda: json_reply(
+        {"code": 1807, "message": "request is rejected by limiter, rate limit exceeded"}, 429
+    ),
+    server_error=lambda: json_reply({"code": 5, "message": "service internal error"}, 500),
+)
 
 
 def not_found(job_id: str) -> Reply:
@@ -144,12 +162,9 @@ def _progress(
     book: JobBook, api: str, job_id: str, scope: str, data: Callable[[str, Visit], JsonObject]
 ) -> Reply:
     """One progress answer, Zilliz's or Milvus's shape: a fault, not found, or the job."""
-    visit = book.visit(api, job_id, scope)
-    fault = fault_answer(visit.fault)
-    if fault is not None:
-        return fault
-    if visit.not_found:
-        return not_found(job_id)
+    visit = visit_job(book, api, job_id, FAULTS, not_found(job_id), scope)
+    if isinstance(visit, Reply):
+        return visit
     return json_reply({"code": 0, "data": data(job_id, visit)})
 
 
@@ -165,25 +180,18 @@ def _zilliz_data(job_id: str, visit: Visit) -> JsonObject:
         Phase.PAUSED: ("Importing", 99),
         Phase.CANCELLED: ("Failed", int(_mean_percent(files))),  # Zilliz has no cancel
     }[phase]
-    details = []
-    for f in files:
-        if phase is Phase.PENDING:
-            file_state = "Pending"
-        elif f.failed:
-            file_state = "Failed"
-        else:
-            file_state = "Completed" if f.done else "Importing"
-        details.append(
-            {
-                "fileName": f"imports/{job_id}/{f.name}",
-                "fileSize": f.size,
-                "state": file_state,
-                "progress": int(100 * f.fraction),
-                "completeTime": f.completed_at,
-                "reason": FAILURE if f.failed else "",
-                "importedRows": f.imported_rows,
-            }
-        )
+    details = [
+        {
+            "fileName": f"imports/{job_id}/{f.name}",
+            "fileSize": f.size,
+            "state": _file_word(phase, f, "Importing"),
+            "progress": int(100 * f.fraction),
+            "completeTime": f.completed_at,
+            "reason": FAILURE if f.failed else "",
+            "importedRows": f.imported_rows,
+        }
+        for f in files
+    ]
     return {
         "jobId": job_id,
         "collectionName": COLLECTION,
@@ -215,7 +223,7 @@ def milvus_progress(request: SimRequest, book: JobBook) -> Reply:
     return _progress(book, "milvus", str(body["jobId"]), "", _milvus_data)
 
 
-def milvus_state(phase: Phase, files_percent: float) -> tuple[str, int]:
+def _milvus_state(phase: Phase, files_percent: float) -> tuple[str, int]:
     """Milvus job state and progress: Pending 0-10, Importing 10-99, Completed 100; a failed
     (or aborted) job is reset to progress 0; Uncommitted waits at 99 for /commit
     (PROVIDERS.md [MV-DC])."""
@@ -229,54 +237,52 @@ def milvus_state(phase: Phase, files_percent: float) -> tuple[str, int]:
     }[phase]
 
 
-def milvus_reason(phase: Phase) -> str:
+def _milvus_reason(phase: Phase) -> str:
     return {Phase.FAILED: FAILURE, Phase.CANCELLED: ABORTED}.get(phase, "")
 
 
-def milvus_files_percent(job_id: str, visit: Visit) -> float:
-    return _mean_percent(_files(job_id, visit.snapshot, visit.story.partial))
+def milvus_job(job_id: str, visit: Visit) -> JsonObject:
+    """A Milvus job as its list writes it: id, collection, state, progress, and the reason
+    when there is one; describe adds rows, times and files."""
+    phase = visit.snapshot.phase
+    files = _files(job_id, visit.snapshot, visit.story.partial)
+    state, progress = _milvus_state(phase, _mean_percent(files))
+    job: JsonObject = {
+        "jobId": job_id,
+        "collectionName": COLLECTION,
+        "state": state,
+        "progress": progress,
+    }
+    if _milvus_reason(phase):
+        job["reason"] = _milvus_reason(phase)
+    return job
 
 
 def _milvus_data(job_id: str, visit: Visit) -> JsonObject:
     snapshot = visit.snapshot
     files = _files(job_id, snapshot, visit.story.partial)
     phase = snapshot.phase
-    imported = sum(f.imported_rows for f in files)
-    total = sum(f.rows for f in files)
-    state, progress = milvus_state(phase, _mean_percent(files))
-    if state == "Failed":  # and 0 rows
-        imported = total = 0
-    data: JsonObject = {
-        "jobId": job_id,
-        "collectionName": COLLECTION,
-        "completeTime": iso_seconds(snapshot.finished_at) if snapshot.finished_at else "",
-        "state": state,
-        "progress": progress,
-        "importedRows": imported,
-        "totalRows": total,
-    }
-    if milvus_reason(phase):
-        data["reason"] = milvus_reason(phase)
+    data = milvus_job(job_id, visit)
+    failed = data["state"] == "Failed"  # and 0 rows
     details = []
     for f in files:
-        if phase is Phase.PENDING:
-            task_state = "Pending"
-        elif f.failed:
-            task_state = "Failed"
-        else:
-            task_state = "Completed" if f.done else "InProgress"
         detail: JsonObject = {
             "fileName": f"[{f.name}]",  # a stringified Go []string, as Milvus sends it
             "fileSize": f.size,
             "progress": int(100 * f.fraction),
             "completeTime": f.completed_at,
-            "state": task_state,
+            "state": _file_word(phase, f, "InProgress"),
             "importedRows": f.imported_rows,
             "totalRows": f.rows,
         }
         if f.failed:
-            detail["reason"] = milvus_reason(phase)
+            detail["reason"] = _milvus_reason(phase)
         details.append(detail)
-    data["fileSize"] = sum(f.size for f in files)
-    data["details"] = details
-    return data
+    data |= {
+        "completeTime": iso_seconds(snapshot.finished_at) if snapshot.finished_at else "",
+        "importedRows": 0 if failed else sum(f.imported_rows for f in files),
+        "totalRows": 0 if failed else sum(f.rows for f in files),
+        "fileSize": sum(f.size for f in files),
+        "details": details,
+    }
+    return {key: data[key] for key in _DESCRIBE_ORDER if key in data}

@@ -17,29 +17,16 @@ Cloud's, any other Milvus's.
 
 from __future__ import annotations
 
+from jobwatch.sim.faults import visit_job
 from jobwatch.sim.jobbook import JobBook, Visit
 from jobwatch.sim.replies import JsonObject, Reply, SimRequest, json_reply, parse_json_object
-from jobwatch.sim.stories import Phase
-from jobwatch.sim.zilliz import (
-    COLLECTION,
-    fault_answer,
-    milvus_files_percent,
-    milvus_reason,
-    milvus_state,
-    not_found,
-)
+from jobwatch.sim.stories import Phase, phase_words
+from jobwatch.sim.zilliz import COLLECTION, FAULTS, milvus_job, not_found
 
 DEFAULT_PAGE_SIZE = 10
 MAX_PAGE_SIZE = 100
 
-_LIST_STATES = {
-    Phase.PENDING: "Pending",
-    Phase.RUNNING: "InProgress",
-    Phase.PAUSED: "InProgress",
-    Phase.SUCCEEDED: "Completed",
-    Phase.FAILED: "Failed",
-    Phase.CANCELLED: "Failed",
-}
+_LIST_STATES = phase_words("Pending", "InProgress", "Completed", "Failed", "Failed")
 
 
 def _error(code: int, message: str) -> Reply:
@@ -104,19 +91,9 @@ def _zilliz_list(book: JobBook, body: JsonObject, scope: str, collection: str) -
 
 
 def _milvus_list(book: JobBook, collection: str) -> Reply:
-    records = []
-    for job_id, visit in _known(book, "milvus", None, collection):
-        phase = visit.snapshot.phase
-        state, progress = milvus_state(phase, milvus_files_percent(job_id, visit))
-        record: JsonObject = {
-            "jobId": job_id,
-            "collectionName": COLLECTION,
-            "state": state,
-            "progress": progress,
-        }
-        if milvus_reason(phase):
-            record["reason"] = milvus_reason(phase)
-        records.append(record)
+    records = [
+        milvus_job(job_id, visit) for job_id, visit in _known(book, "milvus", None, collection)
+    ]
     return json_reply({"code": 0, "data": {"records": records}})
 
 
@@ -134,12 +111,9 @@ def abort(request: SimRequest, book: JobBook) -> Reply:
             "missing required parameters, error: Key: 'JobIDReq.JobID' "
             "Error:Field validation for 'JobID' failed on the 'required' tag",
         )
-    visit = book.visit("milvus", job_id)
-    fault = fault_answer(visit.fault)
-    if fault is not None:
-        return fault
-    if visit.not_found:
-        return not_found(job_id)
+    visit = visit_job(book, "milvus", job_id, FAULTS, not_found(job_id))
+    if isinstance(visit, Reply):
+        return visit
     phase = visit.snapshot.phase
     if phase is Phase.SUCCEEDED:
         return _error(
