@@ -13,8 +13,8 @@ from jobwatch.http import Client
 from jobwatch.models import JobState, JobStatus
 from jobwatch.options import ColorMode, ProgressMode, RunOptions
 from jobwatch.poll import Event, JobGroup, Poller, PollSettings, RetryEvent, WarningEvent
-from jobwatch.render import github, jsonout
-from jobwatch.render.text import job_name
+from jobwatch.render import github, jsonout, reasons
+from jobwatch.render.text import STATE_STYLES, job_name
 from jobwatch.streams import Streams, isatty
 
 if TYPE_CHECKING:
@@ -88,6 +88,10 @@ def run(groups: Sequence[JobGroup], options: RunOptions, streams: Streams | None
         request_timeout=options.request_timeout,
         fail_fast=options.fail_fast,
         wake_quantum=WAKE_QUANTUM,
+        stall_timeout=options.stall_timeout,
+        wait_for_start=options.wait_for_start_seconds(),
+        min_completed=options.min_completed,
+        min_success=options.min_success,
     )
     reporters = _reporters(options, streams)
     client = Client(
@@ -190,6 +194,13 @@ def _print_result(
     for job in jobs:
         if job.state is JobState.UNKNOWN and job.error_exit_code != exitcodes.TIMEOUT:
             notes.append((f"jobwatch: error: {job_name(job)}: {job.message}", "red"))
+        # Why it ended so (section 8): a line per failed, cancelled or stalled job, then the
+        # provider's reasons (the first errors, the files' reasons).
+        if not options.quiet:
+            notes.extend((line, STATE_STYLES[job.state]) for line in reasons.reason_lines(job))
+    unjudged = reasons.unjudged_note(jobs, options.min_completed, options.min_success)
+    if unjudged and not options.quiet:
+        notes.append((unjudged, "yellow"))
     if code == exitcodes.TIMEOUT:
         notes.append(
             (

@@ -21,6 +21,8 @@ REFRESH_PER_SECOND = 4
 RECENT_SECONDS = 30.0
 
 JobKey = tuple[str, str | None, str]
+# Ended jobs that stay on screen when not every row fits.
+_NOTABLE = (JobState.FAILED, JobState.UNKNOWN, JobState.CANCELLED, JobState.STALLED)
 
 
 def _key(job: JobStatus) -> JobKey:
@@ -93,7 +95,7 @@ class LiveView:
             job = self.jobs[key]
             recent = now - self.changed_at.get(key, -1e9) <= RECENT_SECONDS
             return (
-                job.state in (JobState.FAILED, JobState.UNKNOWN, JobState.CANCELLED)
+                job.state in _NOTABLE
                 or (not job.state.is_terminal and job.status != "not read yet")
                 or recent
             )

@@ -15,6 +15,7 @@ STATE_STYLES = {
     JobState.FAILED: "red",
     JobState.CANCELLED: "yellow",
     JobState.UNKNOWN: "magenta",
+    JobState.STALLED: "bright_yellow",
 }
 
 
