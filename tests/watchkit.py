@@ -225,7 +225,9 @@ def watch(
 # --- provider bodies ---------------------------------------------------------------------
 
 
-def firecrawl_body(status: str = "scraping", completed: int | None = None, total: int = 100) -> Reply:
+def firecrawl_body(
+    status: str = "scraping", completed: int | None = None, total: int = 100
+) -> Reply:
     """A status body; `completed` defaults to 40 pages, or all of them for a completed job (a
     completed job short of its total gets its /errors read: poll/explain.py)."""
     if completed is None:
