@@ -39,12 +39,24 @@ _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smh]?)\s*$")
 
 def duration(value: Raw, where: str) -> float:
     """`90`, `90s`, `15m`, `2h` → seconds, more than zero."""
+    seconds = _duration(value, where)
+    if not seconds:
+        raise UsageError(f"{where} must be more than 0 (e.g. 90s, 15m or 2h)")
+    return seconds
+
+
+def window(value: Raw, where: str) -> float:
+    """A duration that may be 0 (`--wait-for-start 0`: no window at all)."""
+    return _duration(value, where)
+
+
+def _duration(value: Raw, where: str) -> float:
     match = _DURATION.match(str(value)) if not isinstance(value, bool) else None
     if not match:
         raise UsageError(f"{where} {value!r} is not a duration: use e.g. 90, 90s, 15m or 2h")
     seconds = float(match[1]) * {"": 1, "s": 1, "m": 60, "h": 3600}[match[2]]
-    if not 0 < seconds < math.inf:
-        raise UsageError(f"{where} must be more than 0 (e.g. 90s, 15m or 2h)")
+    if not seconds < math.inf:
+        raise UsageError(f"{where} must be less than forever (e.g. 90s, 15m or 2h)")
     return seconds
 
 

@@ -45,7 +45,13 @@ class StateUnknownError(JobwatchError):
 
 
 class NotFoundError(StateUnknownError):
-    """The provider says the job does not exist (or no longer does)."""
+    """The provider says the job does not exist (or no longer does). Within --wait-for-start
+    it may just not be created yet (PRODUCT.md section 8)."""
+
+
+class GoneError(NotFoundError):
+    """The provider says the job existed and is gone (Firecrawl's `Job expired`): never "not
+    created yet"."""
 
 
 class RetryableError(StateUnknownError):

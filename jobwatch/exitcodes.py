@@ -89,6 +89,8 @@ def for_job(job: JobStatus, *, finished: bool) -> int:
         return JOB_FAILED
     if job.state is JobState.UNKNOWN:
         return job.error_exit_code or UNKNOWN
+    if job.state is JobState.STALLED:
+        return STALLED
     if job.state is JobState.SUCCEEDED or finished:
         return SUCCESS
     return TIMEOUT

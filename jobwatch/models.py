@@ -11,7 +11,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class JobState(StrEnum):
-    """A provider status word, folded into one of five states (plus our own `unknown`)."""
+    """A provider status word, folded into one of five states (plus our own `unknown` and
+    `stalled`)."""
 
     PENDING = "pending"
     RUNNING = "running"
@@ -21,13 +22,23 @@ class JobState(StrEnum):
     # Not a provider state: jobwatch could not learn the state (not found, errors past
     # --max-retries, bad credentials). Terminal for the watcher, never a job failure.
     UNKNOWN = "unknown"
+    # Not a provider state either: nothing changed for --stall-timeout (PRODUCT.md section 8).
+    STALLED = "stalled"
 
     @property
     def is_terminal(self) -> bool:
         return self in _TERMINAL
 
 
-_TERMINAL = frozenset({JobState.SUCCEEDED, JobState.FAILED, JobState.CANCELLED, JobState.UNKNOWN})
+_TERMINAL = frozenset(
+    {
+        JobState.SUCCEEDED,
+        JobState.FAILED,
+        JobState.CANCELLED,
+        JobState.UNKNOWN,
+        JobState.STALLED,
+    }
+)
 
 
 def utc_now_iso() -> str:

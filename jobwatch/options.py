@@ -24,6 +24,7 @@ from jobwatch.convert import (
     ratio,
     seconds,
     text,
+    window,
 )
 from jobwatch.runoptions import Access, RunOptions
 
@@ -172,7 +173,7 @@ SHARED: tuple[Option, ...] = (
         ("--wait-for-start",),
         '"Not found" is taken as "not created yet" for this long from the start of the run. '
         "Default: 30s with --watch, 0 for a one-off check.",
-        duration,
+        window,
         metavar="DURATION",
     ),
     Option(

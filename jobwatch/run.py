@@ -13,8 +13,7 @@ from jobwatch.http import Client
 from jobwatch.models import JobStatus
 from jobwatch.options import ColorMode, ProgressMode, RunOptions
 from jobwatch.poll import Event, JobGroup, Poller, PollSettings, RetryEvent, WarningEvent
-from jobwatch.render import github, jsonout
-from jobwatch.render.reasons import reason_lines
+from jobwatch.render import github, jsonout, reasons
 from jobwatch.render.text import names_by_id, retry_line
 from jobwatch.streams import Streams, isatty
 
@@ -95,6 +94,10 @@ def run(groups: Sequence[JobGroup], options: RunOptions, streams: Streams | None
         request_timeout=options.request_timeout,
         fail_fast=options.fail_fast,
         wake_quantum=WAKE_QUANTUM,
+        stall_timeout=options.stall_timeout,
+        wait_for_start=options.wait_for_start_seconds(),
+        min_completed=options.min_completed,
+        min_success=options.min_success,
     )
     reporters = _reporters(options, streams)
     client = Client(
@@ -203,10 +206,14 @@ def _print_result(
     streams: Streams,
     interrupted: int | None,
 ) -> None:
-    # (line, style) for stderr: first each failed, cancelled or unknown job's whole reason
+    # (line, style) for stderr: first each failed, cancelled, stalled or unknown job's whole
+    # reason and the provider's reasons for its parts (section 8)
     notes: list[tuple[str, str | None]] = list(
-        reason_lines(jobs, errors_only=options.quiet or not options.watch)
+        reasons.end_lines(jobs, errors_only=options.quiet or not options.watch)
     )
+    unjudged = reasons.unjudged_note(jobs, options.min_completed, options.min_success)
+    if unjudged and not options.quiet:
+        notes.append((unjudged, "yellow"))
     if code == exitcodes.TIMEOUT:
         notes.append(
             (

@@ -121,13 +121,16 @@ class Call:
 
 
 def job_key(request: httpx.Request) -> str:
-    """Which script answers: the path's last part (Bright Data, Firecrawl), the dataset id
-    (Coze: one request for all its documents), or the body's jobId (Zilliz/Milvus)."""
+    """Which script answers: the path's last part (Bright Data, Firecrawl; `ID/errors` for
+    Firecrawl's errors), the dataset id (Coze: one request for all its documents), or the
+    body's jobId (Zilliz/Milvus)."""
     path = request.url.path
     if path.startswith("/v1/datasets/"):
         return path.split("/")[3]
     if path.startswith("/v2/vectordb/"):
         return str(json.loads(request.content)["jobId"])
+    if path.endswith("/errors"):  # Firecrawl's errors of a job: `ID/errors`
+        return "/".join(path.split("/")[-2:])
     return path.rsplit("/", 1)[-1]
 
 
@@ -222,7 +225,13 @@ def watch(
 # --- provider bodies ---------------------------------------------------------------------
 
 
-def firecrawl_body(status: str = "scraping", completed: int = 40, total: int = 100) -> Reply:
+def firecrawl_body(
+    status: str = "scraping", completed: int | None = None, total: int = 100
+) -> Reply:
+    """A status body; `completed` defaults to 40 pages, or all of them for a completed job (a
+    completed job short of its total gets its /errors read: poll/explain.py)."""
+    if completed is None:
+        completed = total if status == "completed" else 40
     return Reply(body={"success": True, "status": status, "completed": completed, "total": total})
 
 

@@ -10,6 +10,7 @@ from jobwatch import exitcodes
 from jobwatch.errors import JobwatchError
 from jobwatch.models import JobState, JobStatus, utc_now_iso
 from jobwatch.poll.events import Event, JobGroup, StatusEvent, WarningEvent
+from jobwatch.poll.judge import NOT_FOUND_YET
 from jobwatch.providers.base import JobStatusOrError, Provider
 from jobwatch.sanitize import clean_job, clean_text, hunted_secrets
 
@@ -140,7 +141,7 @@ class JobBook:
 
     def _warn_unknown(self, provider: Provider, status: str) -> None:
         word = (provider.name, status)
-        if not provider.knows(status) and word not in self._warned:
+        if not provider.knows(status) and word not in self._warned and status != NOT_FOUND_YET:
             self._warned.add(word)
             self._emit(
                 WarningEvent(

@@ -16,11 +16,13 @@ from dataclasses import dataclass
 import httpx
 
 from jobwatch import exitcodes
-from jobwatch.errors import JobwatchError, RetryableError
+from jobwatch.errors import JobwatchError, NotFoundError, RetryableError
 from jobwatch.http import Client, host_of, send
 from jobwatch.models import JobStatus
 from jobwatch.poll.book import JobBook, describe_exception
 from jobwatch.poll.events import Event, JobGroup, PollSettings, RetryEvent
+from jobwatch.poll.explain import ErrorReader
+from jobwatch.poll.judge import Judge
 from jobwatch.poll.schedule import (
     SPREAD_ABOVE,
     Clock,
@@ -81,6 +83,10 @@ class Poller:
             deadline=settings.deadline,
             wake_quantum=settings.wake_quantum,
             max_in_flight=settings.max_in_flight,
+        )
+        self._judge = Judge(settings, clock)
+        self._reasons = ErrorReader(
+            client, settings.request_timeout, self._time.time_left, self._time.slots
         )
         self._units: list[_Unit] = []
         gates: dict[tuple[str, str], HostGate] = {}
@@ -187,14 +193,19 @@ class Poller:
                 if delay is None or not await self._time.wait(delay):
                     return
                 continue
+            except NotFoundError as exc:
+                # Maybe "not created yet" (--wait-for-start): the judge decides, per job.
+                results = [exc] * len(unit.job_ids)
             except JobwatchError as exc:
                 self._end(unit, unit.job_ids, exc.message, exc.exit_code)
                 return
             if results is None:
                 return
             unit.failures = 0
-            self._record(unit, results)
-            if not self.settings.until_terminal or not unit.job_ids:
+            provider = unit.group.provider
+            judged, waiting = self._judge.screen(unit.group_index, provider, unit.job_ids, results)
+            self._record(unit, await self._reasons.explained(provider, judged))
+            if not unit.job_ids or not (self.settings.until_terminal or waiting):
                 return
             if not await self._time.wait(self._interval(unit)):
                 return

@@ -127,6 +127,24 @@ class Provider(ABC):
                 f"key, pass --api-key or set {variable})"
             ) from None
 
+    # -- why a job failed, read once when it ends (PRODUCT.md section 8) -----------------------
+
+    def errors_request(self, client: Client, job_id: str) -> httpx.Request | None:
+        """The request that reads an ended job's errors; None: the provider has none to read
+        (its reasons are in the status answer already)."""
+        return None
+
+    def errors_fallback(
+        self, client: Client, job_id: str, response: httpx.Response
+    ) -> httpx.Request | None:
+        """A second request to try when the first errors answer says the route is missing."""
+        return None
+
+    def parse_errors(self, response: httpx.Response) -> dict[str, Any]:
+        """The errors answer as fields for the JOB's `extra`; raises a JobwatchError when it
+        is an error itself."""
+        return {}
+
     @classmethod
     def map_state(cls, word: str) -> JobState:
         """The state for a status word; unknown words count as running (PRODUCT.md section 2)."""

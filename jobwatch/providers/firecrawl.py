@@ -9,10 +9,11 @@ from typing import Any
 import httpx
 from pydantic import BaseModel, ConfigDict
 
-from jobwatch.errors import JobwatchError, RetryableError, StateUnknownError
+from jobwatch.errors import GoneError, JobwatchError, RetryableError, StateUnknownError
 from jobwatch.http import Client, error_text, raise_for_status
 from jobwatch.ids import path_segment
 from jobwatch.models import JobState, JobStatus, present, ratio
+from jobwatch.providers import firecrawl_errors
 from jobwatch.providers.base import JobStatusOrError, Provider, read_json_body
 from jobwatch.providers.spec import ContextField, RefForm
 
@@ -118,6 +119,29 @@ class Firecrawl(Provider):
         message = body.error if state in (JobState.FAILED, JobState.CANCELLED) else None
         return [self._status(job_id, body, state, body.status, message)]
 
+    # -- why it failed (specs/ENDPOINTS-NEXT.md section 1.1) -----------------------------------
+
+    def errors_request(self, client: Client, job_id: str) -> httpx.Request | None:
+        return self._errors_request(client, job_id, "v2")
+
+    def errors_fallback(
+        self, client: Client, job_id: str, response: httpx.Response
+    ) -> httpx.Request | None:
+        """The v1 path, when a server without the v2 batch errors route answered its 404."""
+        if firecrawl_errors.wants_v1(response):
+            return self._errors_request(client, job_id, "v1")
+        return None
+
+    def parse_errors(self, response: httpx.Response) -> dict[str, Any]:
+        if response.status_code >= 300:
+            raise self._error(response)
+        return firecrawl_errors.read_errors(response)
+
+    def _errors_request(self, client: Client, job_id: str, version: str) -> httpx.Request:
+        kind = "crawl" if self.crawl else "batch/scrape"
+        path = firecrawl_errors.errors_path(kind, path_segment(job_id), version)
+        return client.build_request("GET", f"{self.base_url}{path}", headers=self.auth_headers())
+
     def _status(
         self,
         job_id: str,
@@ -164,5 +188,8 @@ class Firecrawl(Provider):
                     exc.retry_after = float(match[1])
             return exc
         except JobwatchError as exc:
+            if response.status_code == 404 and text == "Job expired":
+                # Past its TTL (24 h by default): gone, never "not created yet".
+                return GoneError(exc.message)
             return exc
         return StateUnknownError(f"firecrawl: HTTP {response.status_code}: {text}")

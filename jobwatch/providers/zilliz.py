@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -30,6 +31,9 @@ AUTH_CODES = frozenset({80001, 80002, 21119, 1800, 1400, 1401})
 RETRYABLE_CODES = frozenset({1807})
 NOT_FOUND_CODES = frozenset({2100, 2101})
 AUTH_WORDS = ("token is illegal", "token is invalid", "apikey is illegal", "authenticat")
+# An unknown job under another code (the code varies by version, PROVIDERS.md section 2 [U]):
+# "job … not found", "job does not exist", "jobID=… not exist". Not "collection not found".
+_NOT_FOUND_TEXT = re.compile(r"\bjob(?:id)?\b.*\b(?:not found|not exists?|does not exist)\b", re.I)
 
 
 class ImportFile(BaseModel):
@@ -159,7 +163,7 @@ class Zilliz(Provider):
             return CredentialsError(text)
         if code in RETRYABLE_CODES:
             return RetryableError(text, rate_limited=True)
-        if code in NOT_FOUND_CODES:
+        if code in NOT_FOUND_CODES or _NOT_FOUND_TEXT.search(message):
             return NotFoundError(text)
         return StateUnknownError(text)
 

@@ -7,7 +7,10 @@ from typing import TextIO
 
 from jobwatch import exitcodes
 from jobwatch.models import JobState, JobStatus
+from jobwatch.render import reasons
 from jobwatch.render.text import amount, job_name, percent
+
+_ANNOTATED = (JobState.FAILED, JobState.CANCELLED, JobState.STALLED)
 
 
 def _escape_data(text: str) -> str:
@@ -27,9 +30,12 @@ def report(
 ) -> None:
     """Everything GitHub Actions gets at the end of a run."""
     for job in jobs:
-        if job.state in (JobState.FAILED, JobState.CANCELLED):
+        if job.state in _ANNOTATED:
             title = _escape_property(f"jobwatch: {job_name(job)} {job.state.value}")
-            detail = _escape_data(job.message or f"status {job.status}")
+            # The reason, then the provider's first errors or the files' reasons, a line each.
+            lines = [job.message or f"status {job.status}"]
+            lines += [line.removeprefix("  ") for line in reasons.detail_lines(job)]
+            detail = _escape_data("\n".join(lines))
             commands.write(f"::error title={title}::{detail}\n")
     commands.flush()
     _append(env, "GITHUB_STEP_SUMMARY", step_summary(jobs, exit_code))
@@ -93,4 +99,9 @@ def step_summary(jobs: Sequence[JobStatus], exit_code: int) -> str:
             )
             + " |"
         )
+    for job in jobs:
+        details = reasons.detail_lines(job)
+        if details:
+            lines += ["", f"**{cell(job_name(job))}**", ""]
+            lines += [f"- {cell(line.removeprefix('  '))}" for line in details]
     return "\n".join(lines) + "\n\n"

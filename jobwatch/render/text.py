@@ -20,7 +20,7 @@ STATE_STYLES: dict[str, str] = {
     JobState.FAILED: "red",
     JobState.CANCELLED: "yellow",
     JobState.UNKNOWN: "magenta",
-    "stalled": "yellow",  # a state the models may gain (issue 13)
+    JobState.STALLED: "bright_yellow",
 }
 
 # The poller's placeholder for a job with no answer yet (jobwatch/poll.py `_not_read`).
@@ -31,7 +31,7 @@ PROBLEM_STATES = frozenset({"failed", "cancelled", "stalled", "unknown"})
 
 
 def state_style(state: str) -> str:
-    """The colour of a state (a state this code does not know yet gets yellow)."""
+    """The colour of a state."""
     return STATE_STYLES.get(state, "yellow")
 
 

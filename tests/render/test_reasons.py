@@ -4,7 +4,7 @@ ended badly, with its whole reason, and its files' reasons under it."""
 from __future__ import annotations
 
 from jobwatch.models import Item, JobState, JobStatus
-from jobwatch.render.reasons import reason_lines
+from jobwatch.render.reasons import end_lines
 
 from ._support import brightdata, coze, firecrawl, zilliz
 
@@ -30,9 +30,9 @@ def test_each_failed_cancelled_or_unknown_job_gets_one_line_with_its_whole_reaso
         ),
         coze(),
     ]
-    assert list(reason_lines(jobs)) == [
+    assert list(end_lines(jobs)) == [
         (f"zilliz job-0123456789 failed (Failed): {LONG}", "red"),
-        ("  b.parquet failed (Failed): schema mismatch", "red"),
+        ("  b.parquet — schema mismatch", "red"),
         ("brightdata s_m4x7enmven8djfqak cancelled (canceled)", "yellow"),
         ("jobwatch: error: firecrawl gone: firecrawl: HTTP 404: Job not found", "red"),
     ]
@@ -42,7 +42,7 @@ def test_errors_only_keeps_the_lines_about_jobs_whose_state_is_unknown():
     unknown = brightdata(state=JobState.UNKNOWN).model_copy(
         update={"message": "brightdata: HTTP 401: bad key", "error_exit_code": 4}
     )
-    assert list(reason_lines([failed_zilliz(), unknown], errors_only=True)) == [
+    assert list(end_lines([failed_zilliz(), unknown], errors_only=True)) == [
         ("jobwatch: error: brightdata s_m4x7enmven8djfqak: brightdata: HTTP 401: bad key", "red")
     ]
 
@@ -57,7 +57,7 @@ def test_jobs_not_read_by_the_deadline_get_no_line():
             message="no answer yet",
             error_exit_code=124,
         )
-        assert list(reason_lines([waiting])) == []
+        assert list(end_lines([waiting])) == []
 
 
 def test_a_stalled_job_gets_a_line_too():
@@ -65,11 +65,11 @@ def test_a_stalled_job_gets_a_line_too():
     stalled = JobStatus.model_construct(
         **{**firecrawl().__dict__, "state": "stalled", "message": "no progress for 10m00s"}
     )
-    assert list(reason_lines([stalled])) == [
+    assert list(end_lines([stalled])) == [
         (
             "firecrawl 1e2a3b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b stalled (scraping): "
             "no progress for 10m00s",
-            "yellow",
+            "bright_yellow",
         )
     ]
 
@@ -83,4 +83,4 @@ def test_file_reasons_of_a_failed_job_follow_it_but_finished_files_without_one_d
             ]
         }
     )
-    assert [line for line, _ in reason_lines([job])][1:] == ["  x.parquet failed (Failed)"]
+    assert [line for line, _ in end_lines([job])][1:] == ["  x.parquet — Failed"]

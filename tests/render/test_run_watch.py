@@ -38,6 +38,8 @@ def scripted():
             firecrawl_body("scraping", 1, 4),
             Reply(200, {"success": True, "status": "failed", "error": "blocked by robots.txt"}),
         ],
+        # Read once when b ends failed (PRODUCT.md section 8).
+        "b/errors": [Reply(200, {"errors": [], "robotsBlocked": ["https://b.example/"]})],
     }
 
 
@@ -54,8 +56,9 @@ def watch_run(replies, env=None, stderr=None, watch=True, **options):
         env=env or {},
         transport=httpx.MockTransport(script),
     )
-    group = JobGroup(Firecrawl(settings()), list(replies))
+    group = JobGroup(Firecrawl(settings()), [key for key in replies if "/" not in key])
     options.setdefault("progress", ProgressMode.PLAIN)
+    options.setdefault("wait_for_start", 0.0)  # a 404 is not "not created yet" here
     run_options = RunOptions(watch=watch, interval=0.01, **options)
     code = run([group], run_options, streams)
     return code, streams.stdout.getvalue(), streams.stderr.getvalue(), script
@@ -73,21 +76,25 @@ def test_plain_watch_ends_with_a_summary_per_job_and_the_exit_code():
     assert code == 1
     assert stdout == ""
     assert "\r" not in stderr and "\x1b" not in stderr
-    *progress, reason = stderr.splitlines()
-    lines = stamped("\n".join(progress))
+    lines = stamped("\n".join(stderr.splitlines()[:-2]))
     assert lines[0] == "watching 2 jobs: firecrawl a, firecrawl b"
     assert "retrying firecrawl b in 0ms (attempt 1): firecrawl: HTTP 503: busy" in lines
     assert "firecrawl b failed - blocked by robots.txt" in lines
+    # After the summary, b's reason: its message, then what its /errors said.
+    *stamped_lines, reason, detail = stderr.splitlines()
+    assert reason == "firecrawl b failed: blocked by robots.txt"
+    assert detail == "  blocked by robots.txt: https://b.example/"
+    lines = stamped("\n".join(stamped_lines))
     assert lines[-3:-1] == [
         "summary: firecrawl a succeeded (completed) 100/100 pages 100%",
         "summary: firecrawl b failed",
     ]
     assert lines[-1].startswith("2 jobs: 1 succeeded, 1 failed")
     assert lines[-1].endswith("(exit code 1)")
-    # After the summary, one line with the whole reason of each job that ended badly.
-    assert reason == "firecrawl b failed: blocked by robots.txt"
-    assert stderr.count("blocked by robots.txt") == 2
-    assert len(script.calls) == 6
+    assert stderr.count("blocked by robots.txt") == 3  # the progress line, its reason, /errors
+    assert len(script.calls) == 7
+    paths = [call.request.url.path for call in script.calls]
+    assert paths.count("/v2/batch/scrape/b/errors") == 1
 
 
 def test_ndjson_watch_status_retry_then_summary_last():
@@ -167,12 +174,14 @@ def test_github_actions_at_the_end_of_a_watch(tmp_path):
     }
     code, _, stderr, _ = watch_run(scripted(), env=env)
     assert code == 1
+    # The reason, then what b's /errors said, one line each (%0A).
     assert stderr.splitlines()[-1] == (
         "::error title=jobwatch%3A firecrawl b failed::blocked by robots.txt"
+        "%0Ablocked by robots.txt: https://b.example/"
     )
-    assert "| firecrawl | `b` | failed | failed |  | blocked by robots.txt |" in (
-        summary.read_text(encoding="utf-8")
-    )
+    text = summary.read_text(encoding="utf-8")
+    assert "| firecrawl | `b` | failed | failed |  | blocked by robots.txt |" in text
+    assert "**firecrawl b**\n\n- blocked by robots.txt: https://b.example/\n" in text
     assert outputs.read_text(encoding="utf-8") == "state=failed\nexit_code=1\n"
 
 
@@ -199,6 +208,7 @@ def test_live_watch_ends_with_the_last_frame_then_each_whole_reason(width):
     replies = {
         "a": [firecrawl_body("completed", 100, 100)],
         "b": [Reply(200, {"success": True, "status": "failed", "error": LONG})],
+        "b/errors": [Reply(200, {"errors": [], "robotsBlocked": []})],
         "c": [Reply(404, {"success": False, "error": "Job not found"})],
     }
     stderr = FakeTerminal()
@@ -232,6 +242,7 @@ def test_watch_json_on_a_terminal_draws_nothing():
     assert text.splitlines() == [
         "retrying firecrawl b in 0ms (attempt 1): firecrawl: HTTP 503: busy",
         "firecrawl b failed: blocked by robots.txt",
+        "  blocked by robots.txt: https://b.example/",
     ]
 
 
