@@ -21,6 +21,14 @@ FILE = Option(
     in_defaults=False,
 )
 
+RUNNING = Option(
+    "running",
+    ("--running",),
+    "Instead of job ids: the jobs the provider lists as not finished (see README: finding and "
+    "cancelling jobs).",
+    in_defaults=False,
+)
+
 
 @dataclass(frozen=True)
 class Positional:
@@ -44,7 +52,8 @@ def options_of(command: str) -> tuple[Option, ...]:
         return (FILE, *table_for(watch_flag=False, region=True))
     cls = PROVIDERS[command]
     own = tuple(_option(field) for field in cls.context_fields if field.flag)
-    return (*own, *table_for(watch_flag=True, region=bool(cls.regions())))
+    listing = (RUNNING,) if cls.can_list() else ()
+    return (*own, *listing, *table_for(watch_flag=True, region=bool(cls.regions())))
 
 
 def positionals_of(command: str) -> tuple[Positional, ...]:
@@ -59,7 +68,11 @@ def positionals_of(command: str) -> tuple[Positional, ...]:
         for field in cls.context_fields
         if not field.flag
     )
-    return (*firsts, Positional("words", cls.id_metavar, "The jobs' ids.", many=True))
+    # Optional where --running may stand in for them (read_command asks for one or the other).
+    ids = Positional("words", cls.id_metavar, "The jobs' ids.", many=True, required=False)
+    if not cls.can_list():
+        ids = Positional("words", cls.id_metavar, "The jobs' ids.", many=True)
+    return (*firsts, ids)
 
 
 def _option(field: ContextField) -> Option:
