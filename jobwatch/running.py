@@ -58,11 +58,11 @@ def find_running(command: JobCommand, streams: Streams | None) -> JobCommand | N
     what = WHAT.get(provider.name, "unfinished jobs")
     if not ids:
         if not options.quiet:
-            _say(streams, f"jobwatch: no {what} at {provider.label}")
+            _say(streams, f"jobwatch: no {what} ({provider.label})")
         _print_nothing(command, streams)
         return None
     if not options.quiet and not options.json:
-        _say(streams, f"jobwatch: {len(ids)} {what} at {provider.label}")
+        _say(streams, f"jobwatch: found {len(ids)} {what} ({provider.label})")
     run = options
     if budget is not None:  # the listing came out of the same --timeout
         run = replace(options, timeout=max(budget - (time.monotonic() - started), 0.001))
