@@ -13,6 +13,7 @@ import typer
 
 from jobwatch import version_line
 from jobwatch.cli_auth import auth_app, reports_errors
+from jobwatch.cli_cancel import add_cancel_command
 from jobwatch.cli_help import Command, Group, run_app
 from jobwatch.cli_jobs import add_job_commands, epilog, option_parameter
 from jobwatch.errors import UsageError
@@ -57,6 +58,7 @@ def make_app() -> typer.Typer:
     )
     app.callback(epilog=epilog(ROOT_EXAMPLES))(_root)
     add_job_commands(app)
+    add_cancel_command(app)
     app.add_typer(auth_app, name="auth")
     app.command(cls=Command, epilog=epilog(SIM_EXAMPLES))(sim)
     app.command(cls=Command, epilog=epilog(("jobwatch demo",)))(demo)

@@ -59,14 +59,14 @@ def _function(command: str) -> Callable[..., None]:
     parameters = [
         inspect.Parameter("ctx", inspect.Parameter.KEYWORD_ONLY, annotation=typer.Context)
     ]
-    parameters += [_argument(positional) for positional in positionals_of(command)]
+    parameters += [argument_parameter(positional) for positional in positionals_of(command)]
     parameters += [option_parameter(option) for option in options_of(command)]
     run.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
     run.__name__ = command
     return run
 
 
-def _argument(positional: Positional) -> inspect.Parameter:
+def argument_parameter(positional: Positional) -> inspect.Parameter:
     words = positional.completions
     info = typer.Argument(
         metavar=positional.metavar,
@@ -133,4 +133,11 @@ def complete_profiles(incomplete: str) -> list[str]:
     return [name for name in sorted(profiles) if name.startswith(incomplete)]
 
 
-__all__ = ["WATCH", "add_job_commands", "complete_profiles", "epilog", "option_parameter"]
+__all__ = [
+    "WATCH",
+    "add_job_commands",
+    "argument_parameter",
+    "complete_profiles",
+    "epilog",
+    "option_parameter",
+]

@@ -21,6 +21,14 @@ FILE = Option(
     in_defaults=False,
 )
 
+RUNNING = Option(
+    "running",
+    ("--running",),
+    "Instead of job ids: the jobs the provider lists as not finished (see README: finding and "
+    "cancelling jobs).",
+    in_defaults=False,
+)
+
 
 @dataclass(frozen=True)
 class Positional:
@@ -45,13 +53,14 @@ def options_of(command: str) -> tuple[Option, ...]:
         return (FILE, *watch_context_options(), *table_for(watch_flag=False, region=True))
     cls = PROVIDERS[command]
     own = tuple(_option(field) for field in cls.context_fields if field.flag)
+    listing = (RUNNING,) if cls.can_list() else ()
     shared = table_for(watch_flag=True, region=bool(cls.regions()))
     # Shown as this provider's default; an interval not given stays None (the provider's own).
     shown = tuple(
         replace(option, default=cls.default_interval) if option.name == "interval" else option
         for option in shared
     )
-    return (*own, *shown)
+    return (*own, *listing, *shown)
 
 
 def watch_context_options() -> tuple[Option, ...]:
@@ -59,8 +68,9 @@ def watch_context_options() -> tuple[Option, ...]:
     references that name none."""
     found: dict[str, Option] = {}
     for cls in PROVIDERS.values():
+        scopes = {form.scope for form in cls.reference_forms() if form.scope_optional}
         for field in cls.context_fields:
-            if field.flag and not field.switch and field.flag not in found:
+            if field.flag and field.name in scopes and field.flag not in found:
                 found[field.flag] = replace(
                     _option(field), help=f"{field.help} For {cls.name} references that name none."
                 )
@@ -84,7 +94,11 @@ def positionals_of(command: str) -> tuple[Positional, ...]:
         for field in cls.context_fields
         if not field.flag
     )
-    return (*firsts, Positional("words", cls.id_metavar, "The jobs' ids.", many=True))
+    # Optional where --running may stand in for them (read_command asks for one or the other).
+    ids = Positional("words", cls.id_metavar, "The jobs' ids.", many=True, required=False)
+    if not cls.can_list():
+        ids = Positional("words", cls.id_metavar, "The jobs' ids.", many=True)
+    return (*firsts, ids)
 
 
 def _option(field: ContextField) -> Option:

@@ -39,6 +39,7 @@ class JobCommand:
     run: RunOptions
     access: Access
     config: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    running: bool = False  # --running: the jobs the provider lists as not finished
 
 
 def read_command(command: str, given: Mapping[str, Any]) -> JobCommand:
@@ -75,6 +76,11 @@ def read_command(command: str, given: Mapping[str, Any]) -> JobCommand:
                     value if item.switch else check_job_id(value, item.flag or item.metavar)
                 )
         words = tuple(check_job_id(word, cls.id_metavar) for word in words)
+        if given.get("running") and words:
+            raise UsageError(f"give {cls.id_metavar} arguments or --running, not both")
+        if not given.get("running") and not words:
+            more = " (or --running)" if cls.can_list() else ""
+            raise UsageError(f"name at least one {cls.id_metavar}{more}")
     return JobCommand(
         command=command,
         words=words,
@@ -83,6 +89,7 @@ def read_command(command: str, given: Mapping[str, Any]) -> JobCommand:
         run=replace(run, watch=run.watch or command == WATCH),
         access=access,
         config=data,
+        running=bool(given.get("running")),
     )
 
 
@@ -187,6 +194,13 @@ def run_command(command: JobCommand, streams: Streams | None = None) -> int:
     """Check or watch the jobs the command names; the exit code."""
     from jobwatch.run import run
 
+    if command.running:
+        from jobwatch.running import find_running
+
+        found = find_running(command, streams)
+        if found is None:
+            return 0
+        command = found
     groups = plan(command)
     options = replace(command.run, reattach_hint=reattach_hint(command))
     return run(groups, options, streams)

@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Protocol, TextIO
 
-from jobwatch import exitcodes
+from jobwatch import acting, exitcodes
 from jobwatch.http import Client
 from jobwatch.models import JobStatus
 from jobwatch.options import ColorMode, ProgressMode, RunOptions
@@ -99,7 +99,10 @@ def run(groups: Sequence[JobGroup], options: RunOptions, streams: Streams | None
         min_completed=options.min_completed,
         min_success=options.min_success,
     )
-    reporters = _reporters(options, streams)
+    started = clock()
+    reporters = _reporters(options, streams) + acting.hook_reporters(
+        options, streams, settings.deadline
+    )
     client = Client(
         streams.transport, debug=streams.stderr if options.debug else None, env=streams.env
     )
@@ -113,7 +116,11 @@ def run(groups: Sequence[JobGroup], options: RunOptions, streams: Streams | None
     code = poller.exit_code(interrupted=interrupted)
     for reporter in reporters:
         reporter.finish(jobs, code, interrupted is not None)
-    _print_result(jobs, code, options, streams, interrupted)
+    cancelled = acting.cancel_if_asked(
+        groups, jobs, options, streams, poller.timed_out, interrupted
+    )
+    _print_result(jobs, code, options, streams, interrupted, cancelled)
+    acting.notify_if_asked(jobs, code, options, streams, clock() - started)
     return code
 
 
@@ -126,6 +133,7 @@ async def _poll(poller: Poller, client: Client, reporters: Sequence[Reporter]) -
             async for event in poller.events():
                 for reporter in reporters:
                     reporter.on_event(event)
+            await acting.settle_hooks(reporters, stop_now=poller.timed_out)
         finally:
             ticker.cancel()
 
@@ -205,6 +213,7 @@ def _print_result(
     options: RunOptions,
     streams: Streams,
     interrupted: int | None,
+    cancelled: bool = False,
 ) -> None:
     # (line, style) for stderr: first each failed, cancelled, stalled or unknown job's whole
     # reason and the provider's reasons for its parts (section 8)
@@ -214,18 +223,19 @@ def _print_result(
     unjudged = reasons.unjudged_note(jobs, options.min_completed, options.min_success)
     if unjudged and not options.quiet:
         notes.append((unjudged, "yellow"))
+    keep = "the unfinished jobs were asked to stop" if cancelled else "the jobs keep running"
     if code == exitcodes.TIMEOUT:
         notes.append(
             (
-                "jobwatch: the --timeout deadline passed before every job finished "
-                "(the jobs keep running)",
+                f"jobwatch: the --timeout deadline passed before every job finished ({keep})",
                 "yellow",
             )
         )
     if interrupted:
         hint = f"; re-attach with: {options.reattach_hint}" if options.reattach_hint else ""
         how = "interrupted" if interrupted == exitcodes.INTERRUPTED else "terminated"
-        notes.append((f"{how}: the jobs keep running at the provider{hint}", None))
+        where = "" if cancelled else " at the provider"
+        notes.append((f"{how}: {keep}{where}{'' if cancelled else hint}", None))
     if notes:
         err = make_console(
             streams.stderr,

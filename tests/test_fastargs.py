@@ -125,8 +125,7 @@ def test_bad_values_get_one_message_from_both_paths(argv: list[str], message: st
         ["auth", "list"],
         ["sim", "--port", "0"],
         ["demo"],
-        ["firecrawl"],  # missing job id
-        ["coze", "7441"],  # missing document id
+        ["coze"],  # missing dataset id
         ["firecrawl", "a1", "--help"],
         ["firecrawl", "a1", "-h"],
         ["firecrawl", "a1", "--bogus"],
@@ -144,6 +143,17 @@ def test_bad_values_get_one_message_from_both_paths(argv: list[str], message: st
 )
 def test_lines_it_is_not_sure_of_go_to_typer(argv: list[str]) -> None:
     assert fastargs.parse(argv) is None
+
+
+@pytest.mark.parametrize("argv", [["firecrawl"], ["coze", "7441"], ["zilliz", "--running"]])
+def test_no_ids_is_read_here_and_judged_by_read_command(argv: list[str]) -> None:
+    """Ids are optional where --running may stand in for them: read_command asks for one or
+    the other (exit 2, jobwatch's own message: tests/e2e/test_acting.py)."""
+    parsed = fastargs.parse(argv)
+    assert parsed is not None
+    command, given = parsed
+    assert given["words"] is None
+    assert given["running"] is (argv[-1] == "--running")
 
 
 def test_shell_completion_goes_to_typer(monkeypatch) -> None:

@@ -49,6 +49,8 @@ class Provider(ABC):
     # Client-side cap on requests per second to one host; None = no cap of our own.
     max_requests_per_second: ClassVar[float | None] = None
     states: ClassVar[Mapping[str, JobState]]
+    # Context that `--running` implies (Firecrawl's active list holds crawls only).
+    running_context: ClassVar[Mapping[str, Any]] = {}
 
     def __init__(self, settings: ProviderSettings) -> None:
         self.settings = settings
@@ -144,6 +146,36 @@ class Provider(ABC):
         """The errors answer as fields for the JOB's `extra`; raises a JobwatchError when it
         is an error itself."""
         return {}
+
+    # -- finding and cancelling jobs (PRODUCT.md section 8) --------------------------------
+
+    @classmethod
+    def can_list(cls) -> bool:
+        """Whether the provider offers `--running` (it overrides running_request)."""
+        return cls.running_request is not Provider.running_request
+
+    def running_request(self, client: Client, cursor: str | None) -> httpx.Request | None:
+        """The request for one page of the jobs the provider lists as not finished: the first
+        page when `cursor` is None, else the page parse_running named. None: this provider
+        cannot list its jobs."""
+        return None
+
+    def parse_running(
+        self, response: httpx.Response, cursor: str | None
+    ) -> tuple[list[str], str | None]:
+        """The ids of the unfinished jobs on this page, and the cursor of the next page (None:
+        the last page). Raises a JobwatchError when the answer is an error."""
+        raise StateUnknownError(f"{self.name}: cannot list its jobs")
+
+    def cancel_request(self, client: Client, job_id: str) -> httpx.Request:
+        """The request that asks the provider to stop the job. Raises UsageError (exit 2) for
+        a provider that has no cancel at all."""
+        raise UsageError(f"{self.label} has no cancel: its jobs cannot be stopped from outside")
+
+    def parse_cancel(self, response: httpx.Response, job_id: str) -> bool:
+        """True: cancelled now; False: it had already finished. Raises a JobwatchError when
+        the job cannot be cancelled or the answer is an error."""
+        raise UsageError(f"{self.label} has no cancel")
 
     @classmethod
     def map_state(cls, word: str) -> JobState:

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import httpx
 from pydantic import BaseModel, ConfigDict
 
-from jobwatch.http import Client, error_text, raise_for_status
+from jobwatch.errors import StateUnknownError, UsageError
+from jobwatch.http import Client, error_text, json_body, raise_for_status
 from jobwatch.ids import path_segment
 from jobwatch.models import JobState, JobStatus, present
 from jobwatch.providers.base import JobStatusOrError, Provider, read_json_body
-from jobwatch.providers.spec import RefForm
+from jobwatch.providers.spec import ContextField, RefForm
+
+# `--running` lists the snapshots in these list statuses (`starting`, then `running`), up to
+# LIST_LIMIT per page (the endpoint allows 5000).
+RUNNING_STATUSES = ("starting", "running")
+LIST_LIMIT = 1000
 
 
 class BrightDataProgressBody(BaseModel):
@@ -40,6 +47,13 @@ class BrightData(Provider):
     id_metavar = "SNAPSHOT_ID"
     base_urls = {"global": "https://api.brightdata.com"}
     ref_forms = (RefForm("brightdata", "brightdata:SNAPSHOT"),)
+    context_fields = (
+        ContextField(
+            "dataset_id",
+            "With --running: the dataset whose running snapshots to watch.",
+            flag="--dataset-id",
+        ),
+    )
     key_env_vars = ("BRIGHTDATA_API_TOKEN", "BRIGHTDATA_API_KEY")
     default_interval = 10.0
     # The official SDK limits itself to 10 requests/s; an IP with 25 429s in 5 minutes is
@@ -64,6 +78,64 @@ class BrightData(Provider):
         "building": JobState.RUNNING,
         "delivering": JobState.RUNNING,
     }
+
+    def __init__(self, settings: Any, *, dataset_id: str | None = None) -> None:
+        super().__init__(settings)
+        self.list_dataset = dataset_id  # not `dataset_id`: that names a Coze document's dataset
+
+    # -- running snapshots and cancel (ENDPOINTS-NEXT.md sections 2.1 and 2.2) --
+
+    def running_request(self, client: Client, cursor: str | None) -> httpx.Request | None:
+        if not self.list_dataset:
+            raise UsageError(
+                "brightdata --running needs --dataset-id ID "
+                "(Bright Data lists the snapshots of one dataset)"
+            )
+        status, _, skip = (cursor or f"{RUNNING_STATUSES[0]}:0").partition(":")
+        query = {"dataset_id": self.list_dataset, "status": status, "skip": skip}
+        url = httpx.URL(f"{self.base_url}/datasets/v3/snapshots", params=query)
+        return client.build_request(
+            "GET", str(url.copy_merge_params({"limit": LIST_LIMIT})), headers=self.auth_headers()
+        )
+
+    def parse_running(
+        self, response: httpx.Response, cursor: str | None
+    ) -> tuple[list[str], str | None]:
+        raise_for_status(response, error_text(response, "error", "message"), provider=self.name)
+        body = json_body(response)
+        if isinstance(body, dict):  # third-party callers saw {snapshots|data: [...]} wrappers
+            body = body.get("snapshots", body.get("data"))
+        if not isinstance(body, list):
+            raise StateUnknownError("brightdata: the snapshot list is not a JSON array")
+        ids = []
+        for row in body:
+            snapshot = row.get("id") or row.get("snapshot_id") if isinstance(row, dict) else None
+            status = row.get("status") if isinstance(row, dict) else None
+            if not isinstance(snapshot, str) or not snapshot:
+                raise StateUnknownError("brightdata: a listed snapshot has no id")
+            if not isinstance(status, str) or not self.map_state(status).is_terminal:
+                ids.append(snapshot)
+        status, _, skip = (cursor or f"{RUNNING_STATUSES[0]}:0").partition(":")
+        if len(body) >= LIST_LIMIT:
+            return ids, f"{status}:{int(skip) + len(body)}"
+        later = RUNNING_STATUSES[RUNNING_STATUSES.index(status) + 1 :]
+        return ids, f"{later[0]}:0" if later else None
+
+    def cancel_request(self, client: Client, job_id: str) -> httpx.Request:
+        return client.build_request(
+            "POST",
+            f"{self.base_url}/datasets/v3/snapshot/{path_segment(job_id)}/cancel",
+            headers=self.auth_headers(),
+        )
+
+    def parse_cancel(self, response: httpx.Response, job_id: str) -> bool:
+        # 200 plain-text `OK`; 400 (only documented as "snapshot is not running": it has
+        # finished, its English wording unseen); 404 unknown.
+        text = error_text(response, "error", "message")
+        if response.status_code == 400:
+            return False
+        raise_for_status(response, text, provider=self.name)
+        return True
 
     def build_request(self, client: Client, job_ids: Sequence[str]) -> httpx.Request:
         (snapshot_id,) = job_ids

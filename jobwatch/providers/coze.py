@@ -14,6 +14,7 @@ from jobwatch.errors import (
     NotFoundError,
     RetryableError,
     StateUnknownError,
+    UsageError,
 )
 from jobwatch.http import Client, body_text, json_body, raise_for_status, retry_after_seconds
 from jobwatch.ids import path_segment
@@ -26,6 +27,8 @@ BASE_URLS = {"global": "https://api.coze.com", "cn": "https://api.coze.cn"}
 AUTH_CODES = frozenset({4100, 4101, 700012006})
 NOT_FOUND_CODES = frozenset({4200})
 RETRYABLE_CODES = frozenset({4009, 4013, 4020, 5000})
+# `--running` reads the document list this many at a time (the maximum is undocumented).
+LIST_PAGE_SIZE = 100
 # cozepy's DocumentStatus names for the integer status (CZ-PY).
 STATUS_WORDS = {0: "processing", 1: "completed", 9: "failed"}
 
@@ -93,6 +96,51 @@ class Coze(Provider):
 
     def batches(self, job_ids: Sequence[str]) -> list[list[str]]:
         return [list(job_ids)]
+
+    # -- documents still processing (ENDPOINTS-NEXT.md section 4); no cancel --
+
+    def running_request(self, client: Client, cursor: str | None) -> httpx.Request | None:
+        body = {"dataset_id": self.dataset_id, "page": int(cursor or 1), "size": LIST_PAGE_SIZE}
+        # Agw-Js-Conv: str keeps 64-bit ids as JSON strings.
+        headers = {**self.auth_headers(), "Agw-Js-Conv": "str"}
+        return client.build_request(
+            "POST", f"{self.base_url}/open_api/knowledge/document/list", json=body, headers=headers
+        )
+
+    def parse_running(
+        self, response: httpx.Response, cursor: str | None
+    ) -> tuple[list[str], str | None]:
+        raw = json_body(response)
+        if not isinstance(raw, dict):
+            raise_for_status(response, response.reason_phrase, provider=self.name)
+            raise RetryableError(f"coze: HTTP {response.status_code} answer is not JSON")
+        code = _as_int(raw.get("code"))
+        if code != 0:
+            if code is None:
+                raise_for_status(response, body_text(response), provider=self.name)
+            detail = raw.get("detail")
+            logid = detail.get("logid") if isinstance(detail, dict) else None
+            raise self._error(code, str(raw.get("msg") or ""), logid)
+        raise_for_status(response, "", provider=self.name)
+        # No `data` wrapper (CZ-LIST); cozepy accepts a wrapped body too.
+        wrapped = raw.get("data")
+        body = wrapped if isinstance(wrapped, dict) and "document_infos" in wrapped else raw
+        infos, total = body.get("document_infos"), body.get("total")
+        if not isinstance(infos, list):
+            raise StateUnknownError("coze: the document list has no document_infos list")
+        ids = []
+        for info in infos:
+            document_id = info.get("document_id") if isinstance(info, dict) else None
+            if not isinstance(document_id, (str, int)) or isinstance(document_id, bool):
+                raise StateUnknownError("coze: a listed document has no document_id")
+            if _as_int(info.get("status")) == 0:  # 0 processing, 1 completed, 9 failed
+                ids.append(str(document_id))
+        page = int(cursor or 1)
+        more = isinstance(total, int) and total > page * LIST_PAGE_SIZE and len(infos) > 0
+        return ids, str(page + 1) if more else None
+
+    def cancel_request(self, client: Client, job_id: str) -> httpx.Request:
+        raise UsageError("coze has no cancel: Coze's API cannot stop a document's processing")
 
     def build_request(self, client: Client, job_ids: Sequence[str]) -> httpx.Request:
         path = f"/v1/datasets/{path_segment(self.dataset_id)}/process"

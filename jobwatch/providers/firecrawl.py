@@ -13,7 +13,7 @@ from jobwatch.errors import GoneError, JobwatchError, RetryableError, StateUnkno
 from jobwatch.http import Client, error_text, raise_for_status
 from jobwatch.ids import path_segment
 from jobwatch.models import JobState, JobStatus, present, ratio
-from jobwatch.providers import firecrawl_errors
+from jobwatch.providers import firecrawl_errors, firecrawl_jobs
 from jobwatch.providers.base import JobStatusOrError, Provider, read_json_body
 from jobwatch.providers.spec import ContextField, RefForm
 
@@ -78,6 +78,7 @@ class Firecrawl(Provider):
         "failed": JobState.FAILED,
         "cancelled": JobState.CANCELLED,
     }
+    running_context = {"crawl": True}  # the active list holds crawls only
 
     def __init__(self, settings: Any, *, crawl: bool = False) -> None:
         self.crawl = crawl
@@ -91,6 +92,22 @@ class Firecrawl(Provider):
     @property
     def label(self) -> str:
         return "firecrawl crawl" if self.crawl else "firecrawl batch scrape"
+
+    # -- active crawls and cancel: firecrawl_jobs.py --
+
+    def running_request(self, client: Client, cursor: str | None) -> httpx.Request | None:
+        return firecrawl_jobs.running_request(self, client)
+
+    def parse_running(
+        self, response: httpx.Response, cursor: str | None
+    ) -> tuple[list[str], str | None]:
+        return firecrawl_jobs.parse_running(self, response), None
+
+    def cancel_request(self, client: Client, job_id: str) -> httpx.Request:
+        return firecrawl_jobs.cancel_request(self, client, job_id)
+
+    def parse_cancel(self, response: httpx.Response, job_id: str) -> bool:
+        return firecrawl_jobs.parse_cancel(self, response)
 
     def build_request(self, client: Client, job_ids: Sequence[str]) -> httpx.Request:
         (job_id,) = job_ids

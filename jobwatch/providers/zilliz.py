@@ -18,6 +18,7 @@ from jobwatch.errors import (
 )
 from jobwatch.http import Client, error_text, raise_for_status
 from jobwatch.models import Item, JobState, JobStatus, percent_to_fraction, present, ratio
+from jobwatch.providers import zilliz_jobs
 from jobwatch.providers.base import JobStatusOrError, Provider, read_json_body
 from jobwatch.providers.spec import ContextField, RefForm
 
@@ -129,6 +130,22 @@ class Zilliz(Provider):
     @property
     def label(self) -> str:
         return "milvus" if self.is_milvus else f"zilliz cluster {self.cluster_id}"
+
+    # -- import job list and Milvus abort: zilliz_jobs.py --
+
+    def running_request(self, client: Client, cursor: str | None) -> httpx.Request | None:
+        return zilliz_jobs.running_request(self, client, cursor)
+
+    def parse_running(
+        self, response: httpx.Response, cursor: str | None
+    ) -> tuple[list[str], str | None]:
+        return zilliz_jobs.parse_running(self, response, cursor)
+
+    def cancel_request(self, client: Client, job_id: str) -> httpx.Request:
+        return zilliz_jobs.cancel_request(self, client, job_id)
+
+    def parse_cancel(self, response: httpx.Response, job_id: str) -> bool:
+        return zilliz_jobs.parse_cancel(self, response, job_id)
 
     def build_request(self, client: Client, job_ids: Sequence[str]) -> httpx.Request:
         (job_id,) = job_ids

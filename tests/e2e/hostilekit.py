@@ -111,6 +111,7 @@ def status_answer(status: str = "completed", **more: Any) -> bytes:
 
 
 COMPLETED = status_answer()
+NO_ERRORS = answer(json.dumps({"errors": [], "robotsBlocked": []}).encode(), JSON)
 FAILED = status_answer("failed", error="the crawl was blocked")
 
 Reply = bytes | Callable[[], Iterable[bytes]]
@@ -138,8 +139,9 @@ def by_job(routes: dict[str, Reply]) -> Script:
     def script(conn: Conn) -> None:
         while (raw := conn.read_request()) is not None:
             target = request_line(raw).split(b" ")[1].decode()
-            job = target.split("?", 1)[0].rsplit("/", 1)[-1]
-            reply = routes[job]
+            path = target.split("?", 1)[0]
+            # A job that ended badly has its /errors read once (PRODUCT.md section 8).
+            reply = NO_ERRORS if path.endswith("/errors") else routes[path.rsplit("/", 1)[-1]]
             if not conn.send(reply() if callable(reply) else reply):
                 return
 

@@ -130,7 +130,7 @@ def test_a_mangled_answer_is_retried_and_the_next_one_counts(
         )  # fmt: skip
     assert ran.code == 0, ran.stderr
     assert ran.summary_jobs()["job-1"]["state"] == "succeeded"
-    (retry,) = [line for line in ran.stderr.splitlines() if "retry firecrawl job-1" in line]
+    (retry,) = [line for line in ran.stderr.splitlines() if "retrying firecrawl job-1" in line]
     assert "attempt 1" in retry and reason in retry
     assert len(server.requests) == 2
     assert len(server.conns) == 2  # the mangled connection was never used again
@@ -218,8 +218,10 @@ def test_an_impossible_retry_after_is_ignored_for_backoff(
     assert "HTTP 429: Rate limit exceeded, slow down" in job["message"]
     retries = [line for line in ran.stderr.splitlines() if line.startswith("retrying")]
     assert len(retries) == 1
-    waited = re.search(r" in ([0-9.]+)s \(attempt 1\)", retries[0])
-    assert waited is not None and float(waited[1]) <= 1.0  # the first backoff step, at most
+    waited = re.search(r" in ([0-9.]+)(ms|s) \(attempt 1\)", retries[0])
+    assert waited is not None
+    seconds = float(waited[1]) / (1000 if waited[2] == "ms" else 1)
+    assert seconds <= 1.0  # the first backoff step, at most
     assert_clean(ran)
 
 
