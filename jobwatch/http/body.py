@@ -98,7 +98,7 @@ async def read_capped(response: httpx.Response, cap: int = MAX_BODY) -> bytes:
 
 
 async def read_whole(response: httpx.Response, cap: int = MAX_BODY) -> httpx.Response:
-    """A streamed response turned into one whose `content` is the (capped, decoded) body."""
+    """A streamed response, read: its `content` is the (capped, decoded) body."""
     try:
         ready = response.content  # read already: a test's httpx.MockTransport built it whole
     except httpx.ResponseNotRead:
@@ -108,20 +108,11 @@ async def read_whole(response: httpx.Response, cap: int = MAX_BODY) -> httpx.Res
             raise RetryableError(f"answer larger than {cap // _MIB} MiB; not read past it")
         return response
     content = await read_capped(response, cap)
-    whole = httpx.Response(
-        response.status_code,
-        headers=[
-            (name, value)
-            for name, value in response.headers.multi_items()
-            if name.lower() not in _BODY_HEADERS
-        ],
-        content=content,
-        request=response.request,
-        extensions={
-            name: value
-            for name, value in response.extensions.items()
-            if name in ("http_version", "reason_phrase")
-        },
-    )
-    whole.default_encoding = response.default_encoding
-    return whole
+    # The body goes into the response itself (where httpx's own read() puts it), instead of a
+    # second Response built around it: `content`, `text` and `json()` read it from there.
+    response._content = content
+    if "Content-Encoding" in response.headers:
+        # Decoded already: the response must not claim otherwise.
+        for name in _BODY_HEADERS:
+            response.headers.pop(name, None)
+    return response
