@@ -76,7 +76,15 @@ async def read_capped(response: httpx.Response, cap: int = MAX_BODY) -> bytes:
         inflater = _inflater(response)
         out = bytearray()
         received = 0
-        async for chunk in response.aiter_raw():
+        # The response's stream itself, as httpx's aiter_raw() reads it, minus that wrapper's
+        # own layers (an async generator and a context manager per answer).
+        stream = response.stream
+        if not isinstance(stream, httpx.AsyncByteStream):
+            raise RuntimeError("the answer cannot be read asynchronously")
+        if response.is_stream_consumed:
+            raise httpx.StreamConsumed()
+        response.is_stream_consumed = True
+        async for chunk in stream:
             received += len(chunk)
             if received > cap:
                 raise RetryableError(f"answer larger than {cap // _MIB} MiB; not read past it")
@@ -99,11 +107,8 @@ async def read_capped(response: httpx.Response, cap: int = MAX_BODY) -> bytes:
 
 async def read_whole(response: httpx.Response, cap: int = MAX_BODY) -> httpx.Response:
     """A streamed response, read: its `content` is the (capped, decoded) body."""
-    try:
+    if response.is_stream_consumed:
         ready = response.content  # read already: a test's httpx.MockTransport built it whole
-    except httpx.ResponseNotRead:
-        pass
-    else:
         if len(ready) > cap:
             raise RetryableError(f"answer larger than {cap // _MIB} MiB; not read past it")
         return response
