@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import gzip
 import json
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
+import httpx
 import pytest
 from hostile import HostileServer, answer, headers_of, serving
 from httpkit import PATHS, Via, run
@@ -94,3 +95,23 @@ def test_a_decoded_body_is_the_response_s_content_text_and_json(via: Via) -> Non
     assert "content-encoding" not in headers
     assert "content-length" not in headers  # the packed length: not the content's
     assert headers["content-type"] == "application/json"
+
+
+def test_a_streamed_request_body_is_sent_chunked_in_order(via: Via) -> None:
+    """Bodies given whole are sent in one piece; a body that streams in is framed by h11."""
+    pieces = [b"x" * 70_000, b"", b"tail"]  # past one write batch, an empty piece, a last one
+
+    async def body() -> AsyncIterator[bytes]:
+        for piece in pieces:
+            yield piece
+
+    async def main() -> bytes:
+        async with via.client() as client:
+            request = httpx.Request("POST", server.url + "/upload", content=body())
+            return (await send(client, request, 5)).content
+
+    with HostileServer(serving(answer(b"stored"))) as server:
+        assert run(main()) == b"stored"
+    (raw,) = server.requests
+    assert headers_of(raw)["transfer-encoding"] == "chunked"
+    assert raw.endswith(b"%x\r\n%s\r\n4\r\ntail\r\n0\r\n\r\n" % (70_000, pieces[0]))
