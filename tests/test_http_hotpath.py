@@ -4,8 +4,10 @@ refused), and a decoded body is what the response holds and says."""
 
 from __future__ import annotations
 
+import gc
 import gzip
 import json
+import weakref
 from collections.abc import AsyncIterator, Iterator
 
 import httpx
@@ -115,3 +117,24 @@ def test_a_streamed_request_body_is_sent_chunked_in_order(via: Via) -> None:
     (raw,) = server.requests
     assert headers_of(raw)["transfer-encoding"] == "chunked"
     assert raw.endswith(b"%x\r\n%s\r\n4\r\ntail\r\n0\r\n\r\n" % (70_000, pieces[0]))
+
+
+def test_an_answer_s_body_is_freed_when_the_answer_is_dropped(via: Via) -> None:
+    """No reference cycle holds a read answer (a 10 MB Firecrawl body would otherwise wait
+    for the garbage collector, adding its size to the peak memory of every poll)."""
+    body = b"x" * 100_000
+
+    async def main() -> bool:
+        async with via.client() as client:
+            response = await send(client, client.build_request("GET", server.url + "/"), 5)
+            assert response.content == body
+            alive = weakref.ref(response)
+            gc.disable()
+            try:
+                del response
+                return alive() is None
+            finally:
+                gc.enable()
+
+    with HostileServer(serving(answer(body))) as server:
+        assert run(main()) is True

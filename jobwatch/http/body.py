@@ -116,6 +116,10 @@ async def read_whole(response: httpx.Response, cap: int = MAX_BODY) -> httpx.Res
     # The body goes into the response itself (where httpx's own read() puts it), instead of a
     # second Response built around it: `content`, `text` and `json()` read it from there.
     response._content = content
+    # httpx's client left the response and its stream pointing at each other (a cycle only the
+    # garbage collector frees): a plain stream over the content lets the body go with the
+    # response, as it does for one built with content=.
+    response.stream = httpx.ByteStream(content)
     if "Content-Encoding" in response.headers:
         # Decoded already: the response must not claim otherwise.
         for name in _BODY_HEADERS:
