@@ -76,7 +76,15 @@ async def read_capped(response: httpx.Response, cap: int = MAX_BODY) -> bytes:
         inflater = _inflater(response)
         out = bytearray()
         received = 0
-        async for chunk in response.aiter_raw():
+        # The response's stream itself, as httpx's aiter_raw() reads it, minus that wrapper's
+        # own layers (an async generator and a context manager per answer).
+        stream = response.stream
+        if not isinstance(stream, httpx.AsyncByteStream):
+            raise RuntimeError("the answer cannot be read asynchronously")
+        if response.is_stream_consumed:
+            raise httpx.StreamConsumed()
+        response.is_stream_consumed = True
+        async for chunk in stream:
             received += len(chunk)
             if received > cap:
                 raise RetryableError(f"answer larger than {cap // _MIB} MiB; not read past it")
@@ -98,30 +106,22 @@ async def read_capped(response: httpx.Response, cap: int = MAX_BODY) -> bytes:
 
 
 async def read_whole(response: httpx.Response, cap: int = MAX_BODY) -> httpx.Response:
-    """A streamed response turned into one whose `content` is the (capped, decoded) body."""
-    try:
+    """A streamed response, read: its `content` is the (capped, decoded) body."""
+    if response.is_stream_consumed:
         ready = response.content  # read already: a test's httpx.MockTransport built it whole
-    except httpx.ResponseNotRead:
-        pass
-    else:
         if len(ready) > cap:
             raise RetryableError(f"answer larger than {cap // _MIB} MiB; not read past it")
         return response
     content = await read_capped(response, cap)
-    whole = httpx.Response(
-        response.status_code,
-        headers=[
-            (name, value)
-            for name, value in response.headers.multi_items()
-            if name.lower() not in _BODY_HEADERS
-        ],
-        content=content,
-        request=response.request,
-        extensions={
-            name: value
-            for name, value in response.extensions.items()
-            if name in ("http_version", "reason_phrase")
-        },
-    )
-    whole.default_encoding = response.default_encoding
-    return whole
+    # The body goes into the response itself (where httpx's own read() puts it), instead of a
+    # second Response built around it: `content`, `text` and `json()` read it from there.
+    response._content = content
+    # httpx's client left the response and its stream pointing at each other (a cycle only the
+    # garbage collector frees): a plain stream over the content lets the body go with the
+    # response, as it does for one built with content=.
+    response.stream = httpx.ByteStream(content)
+    if "Content-Encoding" in response.headers:
+        # Decoded already: the response must not claim otherwise.
+        for name in _BODY_HEADERS:
+            response.headers.pop(name, None)
+    return response

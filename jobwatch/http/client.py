@@ -7,7 +7,6 @@ import asyncio
 import os
 import re
 from collections.abc import Mapping
-from http.cookiejar import CookieJar
 from typing import Any, TextIO
 
 import h11
@@ -16,6 +15,7 @@ import httpx
 from jobwatch import __version__
 from jobwatch.errors import RetryableError
 from jobwatch.http.body import MAX_BODY, read_whole
+from jobwatch.http.cookieless import CookielessClient
 from jobwatch.http.pool import PoolTransport
 from jobwatch.http.proxied import proxied_client
 
@@ -31,16 +31,6 @@ _PROXY_VARIABLES = ("http_proxy", "https_proxy", "all_proxy")
 def proxy_configured(env: Mapping[str, str]) -> bool:
     """Whether the environment names a proxy (HTTP_PROXY, HTTPS_PROXY, ALL_PROXY, any case)."""
     return any(env.get(name) or env.get(name.upper()) for name in _PROXY_VARIABLES)
-
-
-class NoCookieJar(CookieJar):
-    """A cookie jar that keeps nothing: jobwatch's APIs use keys, never cookies."""
-
-    def extract_cookies(self, response: Any, request: Any) -> None:
-        return None
-
-    def add_cookie_header(self, request: Any) -> None:
-        return None
 
 
 class Client:
@@ -64,15 +54,14 @@ class Client:
         self.max_body = max_body
         self.proxied = transport is None and proxy_configured(env)
         if self.proxied:
-            self.http = proxied_client(env, cookies=NoCookieJar())
+            self.http = proxied_client(env)
         else:
             # trust_env=False: with a transport of its own, httpx would still mount proxies.
-            self.http = httpx.AsyncClient(
+            self.http = CookielessClient(
                 transport=transport or PoolTransport(),
                 trust_env=False,
                 follow_redirects=False,
                 timeout=None,  # send() bounds every request as a whole
-                cookies=NoCookieJar(),
             )
 
     def build_request(

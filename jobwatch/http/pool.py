@@ -22,6 +22,7 @@ from collections.abc import AsyncIterator
 import h11
 import httpx
 
+from jobwatch.http.heads import RequestHeads
 from jobwatch.http.link import Link
 
 HEAD_LIMIT = 64 * 1024  # the longest status line plus headers accepted
@@ -38,11 +39,18 @@ class _Connection:
         self.link = link
         self.h11 = h11.Connection(h11.CLIENT, max_incomplete_event_size=HEAD_LIMIT)
 
-    async def send_request(self, request: httpx.Request) -> None:
-        event = h11.Request(
-            method=request.method, target=request.url.raw_path, headers=request.headers.raw
-        )
-        out = [self._send(event)]
+    async def send_request(self, request: httpx.Request, head: h11.Request) -> None:
+        out = [self._send(head)]
+        try:
+            content = request.content  # a body given whole (json=, content=): no stream to read
+        except httpx.RequestNotRead:
+            pass
+        else:
+            if content:
+                out.append(self._send(h11.Data(data=content)))
+            out.append(self._send(h11.EndOfMessage()))
+            await self._write(b"".join(out))
+            return
         size = len(out[0])
         if not isinstance(request.stream, httpx.AsyncByteStream):
             raise httpx.LocalProtocolError("the request body cannot be read asynchronously")
@@ -130,15 +138,17 @@ class PoolTransport(httpx.AsyncBaseTransport):
         self._idle: dict[Origin, list[_Connection]] = {}
         self._ssl = ssl_context
         self._closed = False
+        self._heads = RequestHeads()
         self.connections_opened = 0
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         url = request.url
         origin = (url.scheme, url.host, url.port or _DEFAULT_PORTS.get(url.scheme, 0))
+        event = self._heads.head(request)
         connection = self._reuse(origin) or await self._connect(origin)
         try:
             try:
-                await connection.send_request(request)
+                await connection.send_request(request, event)
             except httpx.WriteError:
                 pass  # as httpcore: the server may have answered (413, 401) before hanging up
             head = await connection.read_head()

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import AsyncIterator, Mapping
-from http.cookiejar import CookieJar
 
 import h11
 import httpx
+
+from jobwatch.http.cookieless import CookielessClient
 
 
 def environment_proxies(env: Mapping[str, str]) -> dict[str, str | None]:
@@ -45,7 +46,7 @@ def _no_proxy_pattern(host: str) -> str:
     return f"all://[{host}]" if address.version == 6 else f"all://{host}"
 
 
-def proxied_client(env: Mapping[str, str], *, cookies: CookieJar) -> httpx.AsyncClient:
+def proxied_client(env: Mapping[str, str]) -> httpx.AsyncClient:
     """An httpx.AsyncClient on httpx's default transports, through the proxies `env` names."""
     tls = httpx.create_ssl_context()  # certifi, or SSL_CERT_FILE / SSL_CERT_DIR
     direct = _Guarded(httpx.AsyncHTTPTransport(verify=tls))
@@ -53,13 +54,12 @@ def proxied_client(env: Mapping[str, str], *, cookies: CookieJar) -> httpx.Async
         pattern: _Guarded(httpx.AsyncHTTPTransport(verify=tls, proxy=url)) if url else direct
         for pattern, url in environment_proxies(env).items()
     }
-    return httpx.AsyncClient(
+    return CookielessClient(
         transport=direct,
         mounts=mounts,
         trust_env=False,  # the proxies are mounted above, from `env`
         follow_redirects=False,
         timeout=None,  # send() bounds every request as a whole
-        cookies=cookies,
     )
 
 
