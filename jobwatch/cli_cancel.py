@@ -9,9 +9,8 @@ from typing import Any
 import typer
 
 from jobwatch.cli_help import Command
-from jobwatch.cli_jobs import TYPER_EXITS, argument_parameter, epilog, option_parameter
+from jobwatch.cli_jobs import argument_parameter, epilog, option_parameter, run_reporting
 from jobwatch.commandline import FILE, positionals_of, watch_context_options
-from jobwatch.exitcodes import exit_code_of
 from jobwatch.options import SHARED
 
 HELP = (
@@ -40,14 +39,8 @@ CANCEL_OPTIONS = (
 def cancel(ctx: typer.Context, **given: Any) -> None:
     from jobwatch.cancel import run_cancel
     from jobwatch.jobcommand import WATCH, read_command
-    from jobwatch.streams import Streams
 
-    streams = ctx.obj if isinstance(ctx.obj, Streams) else None
-    code = exit_code_of(
-        lambda: run_cancel(read_command(WATCH, given), streams), passthrough=TYPER_EXITS
-    )
-    if code:
-        raise typer.Exit(code)
+    run_reporting(ctx, lambda streams: run_cancel(read_command(WATCH, given), streams))
 
 
 def _signature() -> inspect.Signature:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -15,6 +15,9 @@ from jobwatch.errors import JobwatchError
 from jobwatch.exitcodes import exit_code_of
 from jobwatch.jobcommand import WATCH, read_command, run_command
 from jobwatch.options import Option
+
+if TYPE_CHECKING:
+    from jobwatch.streams import Streams
 
 WATCH_HELP = "Watch jobs at several providers in one view, with one exit code."
 WATCH_EXAMPLES = (
@@ -45,16 +48,20 @@ def add_job_commands(app: typer.Typer) -> None:
         )(_function(command))
 
 
+def run_reporting(ctx: typer.Context, action: Callable[[Streams | None], int | None]) -> None:
+    """Run a command with the output streams a test injects as ctx.obj; its errors become exit
+    codes in the one place (exitcodes.exit_code_of), Typer's own exits pass through."""
+    from jobwatch.streams import Streams
+
+    streams = ctx.obj if isinstance(ctx.obj, Streams) else None
+    code = exit_code_of(lambda: action(streams), passthrough=TYPER_EXITS)
+    if code:
+        raise typer.Exit(code)
+
+
 def _function(command: str) -> Callable[..., None]:
     def run(ctx: typer.Context, **given: Any) -> None:
-        from jobwatch.streams import Streams
-
-        streams = ctx.obj if isinstance(ctx.obj, Streams) else None
-        code = exit_code_of(
-            lambda: run_command(read_command(command, given), streams), passthrough=TYPER_EXITS
-        )
-        if code:
-            raise typer.Exit(code)
+        run_reporting(ctx, lambda streams: run_command(read_command(command, given), streams))
 
     parameters = [
         inspect.Parameter("ctx", inspect.Parameter.KEYWORD_ONLY, annotation=typer.Context)
@@ -140,4 +147,5 @@ __all__ = [
     "complete_profiles",
     "epilog",
     "option_parameter",
+    "run_reporting",
 ]

@@ -187,6 +187,12 @@ class Provider(ABC):
         return word in cls.states
 
 
+def state_words(**words: str) -> dict[str, JobState]:
+    """A provider's status words by the state each means, e.g.
+    `state_words(running="scraping", succeeded="completed")` (words separated by spaces)."""
+    return {word: JobState(state) for state, text in words.items() for word in text.split()}
+
+
 def read_body(model: type[BodyModel], data: Any, what: str) -> BodyModel:
     """`data` as the provider's documented shape; anything else means the state is unknown."""
     try:

@@ -11,8 +11,8 @@ from pydantic import BaseModel, ConfigDict
 from jobwatch.errors import StateUnknownError, UsageError
 from jobwatch.http import Client, error_text, json_body, raise_for_status
 from jobwatch.ids import path_segment
-from jobwatch.models import JobState, JobStatus, present
-from jobwatch.providers.base import JobStatusOrError, Provider, read_json_body
+from jobwatch.models import JobStatus, present
+from jobwatch.providers.base import JobStatusOrError, Provider, read_json_body, state_words
 from jobwatch.providers.spec import ContextField, RefForm
 
 # `--running` lists the snapshots in these list statuses (`starting`, then `running`), up to
@@ -59,25 +59,15 @@ class BrightData(Provider):
     # The official SDK limits itself to 10 requests/s; an IP with 25 429s in 5 minutes is
     # blocked (BD-LIM), so we stay well clear.
     max_requests_per_second = 10.0
-    states = {
-        "starting": JobState.PENDING,
-        "running": JobState.RUNNING,
-        "ready": JobState.SUCCEEDED,
-        "failed": JobState.FAILED,
+    states = state_words(
+        pending="starting scheduled pending queued",
+        running="running collecting digesting validating building delivering",
+        succeeded="ready",
         # The SDK treats `error` as terminal failure (BD-SDK).
-        "error": JobState.FAILED,
+        failed="failed error",
         # Never documented on /progress; seen on other snapshot endpoints (BD-META, BD-DCA).
-        "canceled": JobState.CANCELLED,
-        "cancelled": JobState.CANCELLED,
-        "scheduled": JobState.PENDING,
-        "pending": JobState.PENDING,
-        "queued": JobState.PENDING,
-        "collecting": JobState.RUNNING,
-        "digesting": JobState.RUNNING,
-        "validating": JobState.RUNNING,
-        "building": JobState.RUNNING,
-        "delivering": JobState.RUNNING,
-    }
+        cancelled="canceled cancelled",
+    )
 
     def __init__(self, settings: Any, *, dataset_id: str | None = None) -> None:
         super().__init__(settings)

@@ -19,7 +19,7 @@ from jobwatch.errors import (
 from jobwatch.http import Client, body_text, json_body, raise_for_status, retry_after_seconds
 from jobwatch.ids import path_segment
 from jobwatch.models import JobState, JobStatus, percent_to_fraction, present
-from jobwatch.providers.base import JobStatusOrError, Provider, read_body
+from jobwatch.providers.base import JobStatusOrError, Provider, read_body, state_words
 from jobwatch.providers.spec import ContextField, RefForm
 
 BASE_URLS = {"global": "https://api.coze.com", "cn": "https://api.coze.cn"}
@@ -54,6 +54,10 @@ class DocumentProgress(BaseModel):
         return str(value) if isinstance(value, int) else value
 
 
+# The document's fields a JOB carries under `extra`.
+_EXTRA_FIELDS = {"document_name", "size", "type", "update_type", "update_interval"}
+
+
 class CozeBody(BaseModel):
     model_config = ConfigDict(extra="ignore", defer_build=True)
 
@@ -80,11 +84,7 @@ class Coze(Provider):
     base_urls = BASE_URLS
     key_env_vars = ("COZE_API_TOKEN",)
     default_interval = 3.0
-    states = {
-        "processing": JobState.RUNNING,
-        "completed": JobState.SUCCEEDED,
-        "failed": JobState.FAILED,
-    }
+    states = state_words(running="processing", succeeded="completed", failed="failed")
 
     def __init__(self, settings: Any, *, dataset_id: str) -> None:
         self.dataset_id = dataset_id
@@ -209,15 +209,10 @@ class Coze(Provider):
         word = STATUS_WORDS.get(number, str(document.status)) if number is not None else "?"
         state = self.map_state(word)
         running = state is JobState.RUNNING
-        extra = present(
-            document_name=document.document_name,
-            size=document.size,
-            type=document.type,
-            status_code=document.status,
-            update_type=document.update_type,
-            update_interval=document.update_interval,
-            logid=logid,
-        )
+        extra = {
+            **document.model_dump(include=_EXTRA_FIELDS, exclude_none=True),
+            **present(status_code=document.status, logid=logid),
+        }
         return JobStatus(
             provider=self.name,
             id=document.document_id,

@@ -12,13 +12,17 @@ from pydantic import BaseModel, ConfigDict
 from jobwatch.errors import GoneError, JobwatchError, RetryableError, StateUnknownError
 from jobwatch.http import Client, error_text, raise_for_status
 from jobwatch.ids import path_segment
-from jobwatch.models import JobState, JobStatus, present, ratio
+from jobwatch.models import JobState, JobStatus, ratio
 from jobwatch.providers import firecrawl_errors, firecrawl_jobs
-from jobwatch.providers.base import JobStatusOrError, Provider, read_json_body
+from jobwatch.providers.base import JobStatusOrError, Provider, read_json_body, state_words
 from jobwatch.providers.spec import ContextField, RefForm
 
 CLOUD_BASE_URL = "https://api.firecrawl.dev"
 _RETRY_AFTER_TEXT = re.compile(r"retry after (\d+(?:\.\d+)?)\s*s", re.IGNORECASE)
+
+
+# The status body's fields a JOB carries under `extra`.
+_EXTRA_FIELDS = {"creditsUsed", "expiresAt", "createdAt", "completedAt", "duration", "warning"}
 
 
 class FirecrawlStatusBody(BaseModel):
@@ -72,12 +76,9 @@ class Firecrawl(Provider):
     key_env_vars = ("FIRECRAWL_API_KEY",)
     base_url_env_vars = ("FIRECRAWL_API_URL",)
     default_interval = 2.0
-    states = {
-        "scraping": JobState.RUNNING,
-        "completed": JobState.SUCCEEDED,
-        "failed": JobState.FAILED,
-        "cancelled": JobState.CANCELLED,
-    }
+    states = state_words(
+        running="scraping", succeeded="completed", failed="failed", cancelled="cancelled"
+    )
     running_context = {"crawl": True}  # the active list holds crawls only
 
     def __init__(self, settings: Any, *, crawl: bool = False) -> None:
@@ -167,15 +168,10 @@ class Firecrawl(Provider):
         status: str,
         message: str | None,
     ) -> JobStatus:
-        extra = present(
-            kind="crawl" if self.crawl else "batch_scrape",
-            creditsUsed=body.creditsUsed,
-            expiresAt=body.expiresAt,
-            createdAt=body.createdAt,
-            completedAt=body.completedAt,
-            duration=body.duration,
-            warning=body.warning,
-        )
+        extra = {
+            "kind": "crawl" if self.crawl else "batch_scrape",
+            **body.model_dump(include=_EXTRA_FIELDS, exclude_none=True),
+        }
         return JobStatus(
             provider=self.name,
             id=job_id,

@@ -17,9 +17,9 @@ from jobwatch.errors import (
     UsageError,
 )
 from jobwatch.http import Client, error_text, raise_for_status
-from jobwatch.models import Item, JobState, JobStatus, percent_to_fraction, present, ratio
+from jobwatch.models import Item, JobStatus, percent_to_fraction, present, ratio
 from jobwatch.providers import zilliz_jobs
-from jobwatch.providers.base import JobStatusOrError, Provider, read_json_body
+from jobwatch.providers.base import JobStatusOrError, Provider, read_json_body, state_words
 from jobwatch.providers.spec import ContextField, RefForm
 
 CLOUD_BASE_URLS = {
@@ -96,20 +96,14 @@ class Zilliz(Provider):
     default_interval = 5.0
     # Control-plane endpoints allow 20 requests/s per user per endpoint (ZD-PAGE).
     max_requests_per_second = 20.0
-    states = {
-        "Pending": JobState.PENDING,
-        "Importing": JobState.RUNNING,
-        "Completed": JobState.SUCCEEDED,
-        "Failed": JobState.FAILED,
-        # Two-phase import with auto-commit off: paused until someone calls /commit (MV-DC).
-        "Uncommitted": JobState.RUNNING,
-        "Committing": JobState.RUNNING,
-        # Per-file (task) states use another enum (MV-DC).
-        "InProgress": JobState.RUNNING,
-        "PreImporting": JobState.RUNNING,
-        "Sorting": JobState.RUNNING,
-        "IndexBuilding": JobState.RUNNING,
-    }
+    states = state_words(
+        pending="Pending",
+        # Uncommitted, Committing: a two-phase import with auto-commit off, paused until
+        # someone calls /commit; InProgress … IndexBuilding: per-file (task) states (MV-DC).
+        running="Importing Uncommitted Committing InProgress PreImporting Sorting IndexBuilding",
+        succeeded="Completed",
+        failed="Failed",
+    )
 
     def __init__(self, settings: Any, *, cluster_id: str | None = None) -> None:
         super().__init__(settings)
