@@ -8,7 +8,8 @@ pasted into the command line, so a provider's text cannot inject shell syntax.
 
 A hook's output (stdout and stderr) goes to jobwatch's stderr. A hook that fails is reported
 (`hook for firecrawl JOB exited 3`); hooks still running when the run ends (deadline,
-interrupt) are stopped: SIGTERM to the hook's process group, SIGKILL after STOP_GRACE seconds.
+interrupt, or LAST_WAIT seconds after the last job ended when there is no deadline) are
+stopped: SIGTERM to the hook's process group, SIGKILL after STOP_GRACE seconds.
 A hook never changes jobwatch's exit code.
 """
 
@@ -31,6 +32,8 @@ MAX_RUNNING = 8  # hooks at once; more wait for a slot
 STOP_GRACE = 2.0  # seconds between SIGTERM and SIGKILL
 OUTPUT_GRACE = 1.0  # seconds to read what a finished hook's children still write
 CHUNK = 65536
+# Without --timeout, how long the hooks still running when the last job ended may take.
+LAST_WAIT = 300.0
 
 
 def ends(job: JobStatus) -> bool:
@@ -93,10 +96,11 @@ class HookReporter:
         pass
 
     async def settle(self, *, stop_now: bool) -> None:
-        """Wait for the running hooks (until the deadline, if any); stop the rest."""
+        """Wait for the running hooks (until the deadline, or at most LAST_WAIT seconds without
+        one); stop the rest."""
         if self.tasks and not stop_now:
-            left = None if self.deadline is None else max(self.deadline - time.monotonic(), 0)
-            await asyncio.wait(set(self.tasks), timeout=left)
+            left = LAST_WAIT if self.deadline is None else self.deadline - time.monotonic()
+            await asyncio.wait(set(self.tasks), timeout=max(left, 0))
         for task in list(self.tasks):
             task.cancel()
         if self.tasks:

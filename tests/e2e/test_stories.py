@@ -23,7 +23,9 @@ PROVIDERS: dict[str, Callable[[str], list[str]]] = {
     "firecrawl-crawl": lambda job: ["firecrawl", job, "--crawl"],
 }
 PROVIDER_FIELD = {"milvus": "zilliz", "firecrawl-crawl": "firecrawl"}
-WATCH = ["--watch", "--json", "--interval", "0.1", "--progress", "none", "--timeout", "90"]
+# "not found" is final at once here (the --wait-for-start window is tested in test_beyond.py)
+WATCH = ["--watch", "--json", "--interval", "0.1", "--progress", "none", "--timeout", "90",
+         "--wait-for-start", "0"]  # fmt: skip
 
 # story suffix -> (exit code, final state)
 STORIES = {
