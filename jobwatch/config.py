@@ -22,6 +22,24 @@ CONFIG_DIR_ENV = "JOBWATCH_CONFIG_DIR"
 PROFILE_ENV = "JOBWATCH_PROFILE"
 DEFAULT_PROFILE = "default"
 SETTING_KEYS = ("api_key", "base_url", "region", "cluster_id")
+TOP_KEYS = ("default_profile", "profiles", "defaults")
+
+
+def unknown_keys(data: Mapping[str, Any], providers: Iterable[str]) -> list[str]:
+    """The places in a config file jobwatch does not know (`[profiles.ci.firecrawll]`,
+    `[profiles.ci.firecrawl] api-key`, a top-level typo), each said once as a warning."""
+    found = [f"unknown key {key!r}" for key in data if key not in TOP_KEYS]
+    known = set(providers)
+    for profile, entries in data.get("profiles", {}).items():
+        for provider, settings in entries.items():
+            where = f"[profiles.{profile}.{provider}]"
+            if provider not in known:
+                found.append(f"unknown provider in {where}")
+                continue
+            found += [
+                f"unknown key {key!r} in {where}" for key in settings if key not in SETTING_KEYS
+            ]
+    return found
 
 
 def config_dir(env: Mapping[str, str] = os.environ) -> Path:

@@ -53,8 +53,11 @@ def read_command(command: str, given: Mapping[str, Any]) -> JobCommand:
     defaults = data.get("defaults", {})
     if not isinstance(defaults, dict):
         raise UsageError(f"config file {path}: [defaults] must be a table")
-    for key in unknown_defaults(defaults):
-        print(f"jobwatch: warning: unknown key {key!r} in [defaults] of {path}", file=sys.stderr)
+    from jobwatch.providers import PROVIDERS
+
+    unknown = [f"unknown key {key!r} in [defaults]" for key in unknown_defaults(defaults)]
+    for what in unknown + config.unknown_keys(data, PROVIDERS):
+        print(f"jobwatch: warning: {what} of {path}", file=sys.stderr)
     run, access = settle(given, defaults, str(path))
     words = tuple(given.get("words") or ())
     context = {}

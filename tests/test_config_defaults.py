@@ -75,3 +75,32 @@ def test_defaults_must_be_a_table(tmp_path: Path) -> None:
     result = invoke(["firecrawl", JOB, "--api-key", FC_KEY], tmp_path, fake=Fake())
     assert result.exit_code == 2
     assert f"config file {path}: [defaults] must be a table" in result.stderr
+
+
+def test_unknown_keys_anywhere_in_the_file_are_warned_about(tmp_path: Path) -> None:
+    path = write_config(
+        tmp_path,
+        'colour = "never"\n[profiles.ci.firecrawll]\napi_key = "x"\n'
+        '[profiles.ci.firecrawl]\napi-key = "y"\n',
+    )
+    fake = Fake([reply(fixture=("firecrawl", "status_completed.json"))])
+    result = invoke(["firecrawl", JOB, "--api-key", FC_KEY], tmp_path, fake=fake)
+    assert result.exit_code == 0
+    warnings = [line for line in result.stderr.splitlines() if "warning" in line]
+    assert warnings == [
+        f"jobwatch: warning: unknown key 'colour' of {path}",
+        f"jobwatch: warning: unknown provider in [profiles.ci.firecrawll] of {path}",
+        f"jobwatch: warning: unknown key 'api-key' in [profiles.ci.firecrawl] of {path}",
+    ]
+
+
+def test_github_outputs_for_a_usage_error(tmp_path: Path) -> None:
+    outputs = tmp_path / "out"
+    result = invoke(
+        ["firecrawl", JOB, "--interval", "0"],
+        tmp_path,
+        fake=Fake(),
+        env={"GITHUB_ACTIONS": "true", "GITHUB_OUTPUT": str(outputs), "FIRECRAWL_API_KEY": FC_KEY},
+    )
+    assert result.exit_code == 2
+    assert outputs.read_text(encoding="utf-8") == "state=usage_error\nexit_code=2\n"

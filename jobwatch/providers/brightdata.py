@@ -46,6 +46,9 @@ class BrightData(Provider):
     )
     id_metavar = "SNAPSHOT_ID"
     base_urls = {"global": "https://api.brightdata.com"}
+    # The official SDK limits itself to 10 requests/s; an IP with 25 429s in 5 minutes is
+    # blocked (BD-LIM), so we stay well clear.
+    max_requests_per_second = 10.0
     ref_forms = (RefForm("brightdata", "brightdata:SNAPSHOT"),)
     context_fields = (
         ContextField(
@@ -56,9 +59,6 @@ class BrightData(Provider):
     )
     key_env_vars = ("BRIGHTDATA_API_TOKEN", "BRIGHTDATA_API_KEY")
     default_interval = 10.0
-    # The official SDK limits itself to 10 requests/s; an IP with 25 429s in 5 minutes is
-    # blocked (BD-LIM), so we stay well clear.
-    max_requests_per_second = 10.0
     states = state_words(
         pending="starting scheduled pending queued",
         running="running collecting digesting validating building delivering",

@@ -91,11 +91,11 @@ class Zilliz(Provider):
         RefForm("zilliz", "zilliz:CLUSTER/JOB (zilliz:JOB for Milvus)", "cluster_id", True),
     )
     base_urls = CLOUD_BASE_URLS
+    # Control-plane endpoints allow 20 requests/s per user per endpoint (ZD-PAGE).
+    max_requests_per_second = 20.0
     unit = "rows"
     key_env_vars = ("ZILLIZ_API_KEY",)
     default_interval = 5.0
-    # Control-plane endpoints allow 20 requests/s per user per endpoint (ZD-PAGE).
-    max_requests_per_second = 20.0
     states = state_words(
         pending="Pending",
         # Uncommitted, Committing: a two-phase import with auto-commit off, paused until
