@@ -19,13 +19,6 @@ if TYPE_CHECKING:
     from jobwatch.streams import Streams
 
 MAX_PAGES = 100
-# What each provider's list holds, for messages.
-WHAT = {
-    "firecrawl": "active crawls",
-    "brightdata": "running snapshots",
-    "zilliz": "unfinished import jobs",
-    "coze": "documents still processing",
-}
 
 
 def find_running(command: JobCommand, streams: Streams | None) -> JobCommand | None:
@@ -55,7 +48,7 @@ def find_running(command: JobCommand, streams: Streams | None) -> JobCommand | N
             say=None if options.quiet else lambda line: _say(streams, line),
         )
     )
-    what = WHAT.get(provider.name, "unfinished jobs")
+    what = provider.running_noun
     if not ids:
         if not options.quiet:
             _say(streams, f"jobwatch: no {what} ({provider.label})")

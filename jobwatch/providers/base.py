@@ -51,6 +51,7 @@ class Provider(ABC):
     states: ClassVar[Mapping[str, JobState]]
     # Context that `--running` implies (Firecrawl's active list holds crawls only).
     running_context: ClassVar[Mapping[str, Any]] = {}
+    running_noun: ClassVar[str] = "unfinished jobs"  # what --running lists, for messages
 
     def __init__(self, settings: ProviderSettings) -> None:
         self.settings = settings

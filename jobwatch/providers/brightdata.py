@@ -59,6 +59,7 @@ class BrightData(Provider):
     )
     key_env_vars = ("BRIGHTDATA_API_TOKEN", "BRIGHTDATA_API_KEY")
     default_interval = 10.0
+    running_noun = "running snapshots"
     states = state_words(
         pending="starting scheduled pending queued",
         running="running collecting digesting validating building delivering",

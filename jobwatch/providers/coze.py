@@ -84,6 +84,7 @@ class Coze(Provider):
     base_urls = BASE_URLS
     key_env_vars = ("COZE_API_TOKEN",)
     default_interval = 3.0
+    running_noun = "documents still processing"
     states = state_words(running="processing", succeeded="completed", failed="failed")
 
     def __init__(self, settings: Any, *, dataset_id: str) -> None:

@@ -80,6 +80,7 @@ class Firecrawl(Provider):
         running="scraping", succeeded="completed", failed="failed", cancelled="cancelled"
     )
     running_context = {"crawl": True}  # the active list holds crawls only
+    running_noun = "active crawls"
 
     def __init__(self, settings: Any, *, crawl: bool = False) -> None:
         self.crawl = crawl

@@ -96,6 +96,7 @@ class Zilliz(Provider):
     unit = "rows"
     key_env_vars = ("ZILLIZ_API_KEY",)
     default_interval = 5.0
+    running_noun = "unfinished import jobs"
     states = state_words(
         pending="Pending",
         # Uncommitted, Committing: a two-phase import with auto-commit off, paused until
