@@ -47,14 +47,13 @@ def read_command(command: str, given: Mapping[str, Any]) -> JobCommand:
     False when not given), the context values, `words` and (for watch) `file`. Reads the config
     file once: its [defaults] table fills in options the command line did not give."""
     from jobwatch import config
+    from jobwatch.providers import PROVIDERS
 
     path = config.config_path()
     data = config.load(path)
     defaults = data.get("defaults", {})
     if not isinstance(defaults, dict):
         raise UsageError(f"config file {path}: [defaults] must be a table")
-    from jobwatch.providers import PROVIDERS
-
     unknown = [f"unknown key {key!r} in [defaults]" for key in unknown_defaults(defaults)]
     for what in unknown + config.unknown_keys(data, PROVIDERS):
         print(f"jobwatch: warning: {what} of {path}", file=sys.stderr)
@@ -69,8 +68,6 @@ def read_command(command: str, given: Mapping[str, Any]) -> JobCommand:
             if given.get(option.name):
                 context[option.name] = check_job_id(given[option.name], option.flags[0])
     else:
-        from jobwatch.providers import PROVIDERS
-
         cls = PROVIDERS[command]
         for item in cls.context_fields:
             value = given.get(item.name)
