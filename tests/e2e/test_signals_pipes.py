@@ -16,26 +16,25 @@ pytestmark = pytest.mark.e2e
 KEY = "fc-e2e0123456789abcdef0123456789ab4c1d"
 
 
-def start_watch(sim: Sim, job: str, tmp_path: Path, **env: str) -> subprocess.Popen[str]:
-    """A plain-progress watch of one job, started and under way (its first line is printed)."""
-    process = subprocess.Popen(
-        jobwatch_command(
-            "firecrawl",
-            job,
-            "--base-url",
-            sim.base_url,
-            "--watch",
-            "--interval",
-            "0.1",
-            "--progress",
-            "plain",
-        ),  # fmt: skip
-        stdout=subprocess.PIPE,
+def watch_process(
+    sim: Sim, job: str, tmp_path: Path, *, stdout: int = subprocess.PIPE, **env: str
+) -> subprocess.Popen[str]:
+    """`jobwatch firecrawl JOB --watch` with plain progress, against the simulator."""
+    args = ["firecrawl", job, "--base-url", sim.base_url, "--watch", "--interval", "0.1",
+            "--wait-for-start", "0"]  # fmt: skip
+    return subprocess.Popen(
+        jobwatch_command(*args, "--progress", "plain"),
+        stdout=stdout,
         stderr=subprocess.PIPE,
         stdin=subprocess.DEVNULL,
         text=True,
         env=clean_env(str(tmp_path), FIRECRAWL_API_KEY=KEY, **env),
     )
+
+
+def start_watch(sim: Sim, job: str, tmp_path: Path, **env: str) -> subprocess.Popen[str]:
+    """A plain-progress watch of one job, started and under way (its first line is printed)."""
+    process = watch_process(sim, job, tmp_path, **env)
     assert process.stderr is not None
     for line in process.stderr:
         if job in line and "watching" not in line:
@@ -103,27 +102,7 @@ def test_a_closed_stdout_ends_the_run_with_141(sim: Sim, tmp_path: Path) -> None
 def test_a_closed_stderr_keeps_the_real_exit_code(
     sim: Sim, tmp_path: Path, suffix: str, code: int
 ) -> None:
-    job = unique(suffix)
-    process = subprocess.Popen(
-        jobwatch_command(
-            "firecrawl",
-            job,
-            "--base-url",
-            sim.base_url,
-            "--watch",
-            "--interval",
-            "0.1",
-            "--progress",
-            "plain",
-            "--api-key",
-            KEY,
-        ),  # fmt: skip
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        stdin=subprocess.DEVNULL,
-        text=True,
-        env=clean_env(str(tmp_path)),
-    )
+    process = watch_process(sim, unique(suffix), tmp_path, stdout=subprocess.DEVNULL)
     assert process.stderr is not None
     process.stderr.close()  # the reader of stderr is gone before the first line
     process.wait(timeout=PROCESS_TIMEOUT)
