@@ -13,14 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jobwatch.errors import MissingKeyError, UsageError
-from jobwatch.keys import check_key
+from jobwatch.errors import UsageError
+from jobwatch.keys import DEFAULT_PROFILE, check_key
 from jobwatch.keys import mask as mask  # re-exported: `config.mask` is the name callers use
 from jobwatch.smallfile import read_small_bytes
 
 CONFIG_DIR_ENV = "JOBWATCH_CONFIG_DIR"
 PROFILE_ENV = "JOBWATCH_PROFILE"
-DEFAULT_PROFILE = "default"
 SETTING_KEYS = ("api_key", "base_url", "region", "cluster_id")
 TOP_KEYS = ("default_profile", "profiles", "defaults")
 
@@ -278,32 +277,3 @@ def _pick_key(
         if raw and raw.strip():
             return check_key(raw, source), source
     return None, None
-
-
-def missing_key_error(
-    provider: str, key_env_vars: tuple[str, ...], profile: str
-) -> MissingKeyError:
-    """The exit-4 error naming all three ways to give a key."""
-    env_vars = " or ".join(f"${v}" for v in (f"JOBWATCH_{provider.upper()}_API_KEY", *key_env_vars))
-    return MissingKeyError(
-        f"no API key for {provider}: run `jobwatch auth set {provider}"
-        + (f" --profile {profile}" if profile != DEFAULT_PROFILE else "")
-        + f"`, set {env_vars}, or pass --api-key",
-        provider=provider,
-        ways=env_vars,
-    )
-
-
-def missing_keys_error(errors: list[MissingKeyError], profile: str) -> MissingKeyError:
-    """One error naming every provider that lacks a key (a `watch` over several)."""
-    if len(errors) == 1:
-        return errors[0]
-    names = ", ".join(error.provider for error in errors)
-    where = f" --profile {profile}" if profile != DEFAULT_PROFILE else ""
-    ways = "; ".join(f"{error.provider}: {error.ways}" for error in errors)
-    return MissingKeyError(
-        f"no API key for {names}: run `jobwatch auth set PROVIDER{where}` for each, set "
-        f"the variables ({ways}), or pass --api-key",
-        provider=names,
-        ways=ways,
-    )

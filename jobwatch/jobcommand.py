@@ -158,7 +158,8 @@ def plan(command: JobCommand) -> list[JobGroup]:
 
     groups = [JobGroup(provider, ids) for provider, ids in group(refs, make) if provider]
     if missing:
-        from jobwatch.config import missing_keys_error, pick_profile
+        from jobwatch.config import pick_profile
+        from jobwatch.keys import missing_keys_error
 
         profile = pick_profile(command.access.profile, command.config, os.environ)
         raise missing_keys_error(list(missing.values()), profile)

@@ -1,4 +1,5 @@
-"""API keys as the user gives them: masked for display, checked before anything is sent.
+"""API keys as the user gives them: masked for display, checked before anything is sent, and
+the error that says how to give one when none was found.
 
 A key is sent in an `Authorization` header, so it must be printable ASCII: a control
 character would cut the header (a CI secret with an inner line break), a non-ASCII one cannot
@@ -9,7 +10,9 @@ from __future__ import annotations
 
 import re
 
-from jobwatch.errors import CredentialsError
+from jobwatch.errors import CredentialsError, MissingKeyError
+
+DEFAULT_PROFILE = "default"  # the profile named by no option (config.py uses it too)
 
 _PREFIX = re.compile(r"^[A-Za-z]{1,4}[-_]")
 _CONTROL_NAMES = {"\n": "a line break", "\r": "a carriage return", "\t": "a tab", "\0": "a NUL"}
@@ -52,3 +55,32 @@ def check_key(key: str, source: str) -> str:
             "give the key alone, exactly as the provider shows it"
         )
     return key
+
+
+def missing_key_error(
+    provider: str, key_env_vars: tuple[str, ...], profile: str
+) -> MissingKeyError:
+    """The exit-4 error naming all three ways to give a key."""
+    env_vars = " or ".join(f"${v}" for v in (f"JOBWATCH_{provider.upper()}_API_KEY", *key_env_vars))
+    return MissingKeyError(
+        f"no API key for {provider}: run `jobwatch auth set {provider}"
+        + (f" --profile {profile}" if profile != DEFAULT_PROFILE else "")
+        + f"`, set {env_vars}, or pass --api-key",
+        provider=provider,
+        ways=env_vars,
+    )
+
+
+def missing_keys_error(errors: list[MissingKeyError], profile: str) -> MissingKeyError:
+    """One error naming every provider that lacks a key (a `watch` over several)."""
+    if len(errors) == 1:
+        return errors[0]
+    names = ", ".join(error.provider for error in errors)
+    where = f" --profile {profile}" if profile != DEFAULT_PROFILE else ""
+    ways = "; ".join(f"{error.provider}: {error.ways}" for error in errors)
+    return MissingKeyError(
+        f"no API key for {names}: run `jobwatch auth set PROVIDER{where}` for each, set "
+        f"the variables ({ways}), or pass --api-key",
+        provider=names,
+        ways=ways,
+    )

@@ -9,9 +9,10 @@ from typing import Any, ClassVar, TypeVar
 import httpx
 from pydantic import BaseModel, ValidationError
 
-from jobwatch.config import ProviderSettings, missing_key_error
+from jobwatch.config import ProviderSettings
 from jobwatch.errors import CredentialsError, JobwatchError, StateUnknownError, UsageError
 from jobwatch.http import Client, expect_json_object
+from jobwatch.keys import missing_key_error
 from jobwatch.models import JobState, JobStatus
 from jobwatch.providers.spec import ContextField, RefForm
 
