@@ -12,12 +12,14 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from hostile import ForwardProxy
 
+from jobwatch.errors import RetryableError
 from jobwatch.http import Client, send
 
 PATHS = ["direct", "proxy"]
@@ -63,6 +65,18 @@ class Via:
 async def get(client: Client, url: str, limit: float = 5.0, **headers: str) -> httpx.Response:
     """GET through jobwatch.http.send, as the poller does."""
     return await send(client, client.build_request("GET", url, headers=headers), limit)
+
+
+def refused(via: Via, url: str, **headers: str) -> str:
+    """The RetryableError a GET of `url` ends in, as text (the test fails if the GET works)."""
+
+    async def main() -> str:
+        async with via.client() as client:
+            with pytest.raises(RetryableError) as caught:
+                await get(client, url, **headers)
+            return str(caught.value)
+
+    return str(run(main()))
 
 
 def self_signed(folder: Path) -> tuple[Path, Path]:

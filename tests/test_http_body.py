@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from hostile import Conn, HostileServer, answer, serving
-from httpkit import PATHS, Via, get, run
+from httpkit import PATHS, Via, get, refused, run
 
 from jobwatch.errors import RetryableError
 from jobwatch.http import MAX_BODY
@@ -169,14 +169,8 @@ def test_a_body_cut_short_is_retryable(via: Via, reply: bytes) -> None:
         conn.read_request()
         conn.send(reply)  # then hang up
 
-    async def main() -> str:
-        async with via.client() as client:
-            with pytest.raises(RetryableError) as caught:
-                await get(client, server.url + "/")
-            return str(caught.value)
-
     with HostileServer(script) as server:
-        message = run(main())
+        message = refused(via, server.url + "/")
     assert message.startswith("connection error: peer closed connection without sending")
 
 

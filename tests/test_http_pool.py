@@ -18,7 +18,7 @@ from hostile import (
     request_line,
     serving,
 )
-from httpkit import PATHS, Via, get, run, self_signed, server_tls
+from httpkit import PATHS, Via, get, refused, run, self_signed, server_tls
 
 from jobwatch import __version__
 from jobwatch.errors import RetryableError
@@ -202,14 +202,8 @@ def test_framing_h11_refuses_is_a_retryable_error(via: Via, reply: bytes, words:
         conn.send(reply)
         conn.until_client_closes()
 
-    async def main() -> str:
-        async with via.client() as client:
-            with pytest.raises(RetryableError) as caught:
-                await get(client, server.url + "/")
-            return str(caught.value)
-
     with HostileServer(script) as server:
-        message = run(main())
+        message = refused(via, server.url + "/")
         assert server.conns[0].client_closed.wait(2)  # the connection was dropped
     assert message.startswith("connection error: ")
     assert words in message
@@ -283,14 +277,8 @@ def test_a_post_sends_its_json_body_with_its_length(via: Via) -> None:
 def test_a_header_value_with_a_line_break_is_never_sent_nor_echoed(via: Via) -> None:
     key = "fc-0123456789abcdef\nX-Injected: yes"
 
-    async def main() -> str:
-        async with via.client() as client:
-            with pytest.raises(RetryableError) as caught:
-                await get(client, server.url + "/", Authorization=f"Bearer {key}")
-            return str(caught.value)
-
     with HostileServer(numbered) as server:
-        message = run(main())
+        message = refused(via, server.url + "/", Authorization=f"Bearer {key}")
     assert "fc-0123456789abcdef" not in message
     assert "X-Injected" not in message
     assert message == (
@@ -336,14 +324,8 @@ def test_https_rejects_a_certificate_nobody_vouches_for(
     monkeypatch.delenv("SSL_CERT_FILE", raising=False)  # certifi's store does not know it
     monkeypatch.delenv("SSL_CERT_DIR", raising=False)
 
-    async def main() -> str:
-        async with via.client() as client:
-            with pytest.raises(RetryableError) as caught:
-                await get(client, server.url + "/")
-            return str(caught.value)
-
     with HostileServer(numbered, tls=server_tls(cert_file, key_file)) as server:
-        assert "CERTIFICATE_VERIFY_FAILED" in run(main())
+        assert "CERTIFICATE_VERIFY_FAILED" in refused(via, server.url + "/")
     assert server.requests == []
     gc.collect()  # what the tunnel left behind is collected here, under _TUNNEL_GC
 
@@ -385,6 +367,6 @@ def test_connection_refused_and_unsupported_scheme() -> None:
                 messages.append(str(caught.value))
         return messages
 
-    refused, ftp = run(main())
-    assert refused.startswith("connection error: cannot connect to 127.0.0.1:1")
+    closed_port, ftp = run(main())
+    assert closed_port.startswith("connection error: cannot connect to 127.0.0.1:1")
     assert ftp == "connection error: cannot send ftp:// requests (http or https)"
