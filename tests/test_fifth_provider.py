@@ -19,7 +19,7 @@ from jobwatch.http import Client
 from jobwatch.models import JobState, JobStatus
 from jobwatch.providers import PROVIDERS
 from jobwatch.providers.base import JobStatusOrError, Provider, read_json_body
-from jobwatch.providers.spec import ContextField, RefForm
+from jobwatch.providers.spec import ContextField, Endpoint, RefForm
 from tests.cli_helpers import Fake, clean_environment, invoke, reply
 
 ACME_KEY = "acme-0123456789abcdef0123456789ab77e1"
@@ -35,24 +35,21 @@ class Acme(Provider):
     """A made-up provider: `GET /v1/tenants/{tenant}/jobs/{id}`."""
 
     name = "acme"
+    tenant: str  # its context field, set by the constructor
     summary = "Acme render jobs: GET /v1/tenants/{tenant}/jobs/{id}."
     examples = ("jobwatch acme r-1 --tenant blue",)
     context_fields = (ContextField("tenant", "The Acme tenant.", flag="--tenant", required=True),)
     ref_forms = (RefForm("acme", "acme:TENANT/JOB", "tenant"),)
     unit = "frames"
     base_urls = {"global": "https://api.acme.test"}
+    endpoints = {"status": Endpoint("GET", "/v1/tenants/{tenant}/jobs/{job_id}")}
     key_env_vars = ("ACME_API_KEY",)
     default_interval = 1.0
     states = {"queued": JobState.PENDING, "rendering": JobState.RUNNING, "done": JobState.SUCCEEDED}
 
-    def __init__(self, settings: ProviderSettings, *, tenant: str) -> None:
-        self.tenant = tenant
-        super().__init__(settings)
-
     def build_request(self, client: Client, job_ids: Sequence[str]) -> httpx.Request:
         (job_id,) = job_ids
-        url = f"{self.base_url}/v1/tenants/{self.tenant}/jobs/{job_id}"
-        return client.build_request("GET", url, headers=self.auth_headers())
+        return self.request(client, "status", tenant=self.tenant, job_id=job_id)
 
     def parse(self, response: httpx.Response, job_ids: Sequence[str]) -> list[JobStatusOrError]:
         body = read_json_body(AcmeBody, response, provider=self.name, what="acme: bad body")
@@ -159,3 +156,12 @@ def test_auth_set_stores_its_key(tmp_path: Path) -> None:
     assert 'api_key = "' + ACME_KEY + '"' in (tmp_path / "config.toml").read_text(encoding="utf-8")
     refused = run(["auth", "set", "acme", "--region", "cn", "--no-key"], tmp_path)
     assert refused.exit_code == 2 and "acme has no regions" in refused.stderr
+
+
+def test_its_context_field_becomes_an_attribute() -> None:
+    settings = ProviderSettings(ACME_KEY, "--api-key", None, None, None, "default")
+    assert Acme(settings, tenant="blue").tenant == "blue"
+    with pytest.raises(TypeError, match="acme needs tenant"):
+        Acme(settings)
+    with pytest.raises(TypeError, match="acme takes no cluster_id"):
+        Acme(settings, tenant="blue", cluster_id="in01-x")

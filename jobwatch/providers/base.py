@@ -14,7 +14,7 @@ from jobwatch.errors import CredentialsError, JobwatchError, StateUnknownError, 
 from jobwatch.http import Client, expect_json_object
 from jobwatch.keys import missing_key_error
 from jobwatch.models import JobState, JobStatus
-from jobwatch.providers.spec import ContextField, RefForm
+from jobwatch.providers.spec import ContextField, Endpoint, RefForm
 
 # A parse result per job: its status, or the error that stands for it (e.g. one Coze document
 # missing from an otherwise good answer).
@@ -44,6 +44,9 @@ class Provider(ABC):
     # with more than one takes --region.
     base_urls: ClassVar[Mapping[str, str]]
     unit: ClassVar[str | None] = None  # what its counts count
+    # The endpoints it calls, by what for: `status` (required), and `errors`, `running`,
+    # `cancel` where it has them. `jobwatch sim` serves each at its path.
+    endpoints: ClassVar[Mapping[str, Endpoint]]
     key_env_vars: ClassVar[tuple[str, ...]]
     base_url_env_vars: ClassVar[tuple[str, ...]] = ()
     default_interval: ClassVar[float]
@@ -54,8 +57,18 @@ class Provider(ABC):
     running_context: ClassVar[Mapping[str, Any]] = {}
     running_noun: ClassVar[str] = "unfinished jobs"  # what --running lists, for messages
 
-    def __init__(self, settings: ProviderSettings) -> None:
+    def __init__(self, settings: ProviderSettings, **context: Any) -> None:
+        """Bound to `settings` and to the context its jobs share: each of its context fields,
+        given by keyword or else the field's default, becomes an attribute of the same name
+        (`self.cluster_id`)."""
         self.settings = settings
+        for field in self.context_fields:
+            value = context.pop(field.name, field.default)
+            if field.required and value is None:
+                raise TypeError(f"{self.name} needs {field.name}")
+            setattr(self, field.name, value)
+        if context:
+            raise TypeError(f"{self.name} takes no {', '.join(context)}")
         if settings.base_url:
             self.base_url = check_base_url(settings.base_url, settings.base_url_source)
         else:
@@ -96,10 +109,24 @@ class Provider(ABC):
         key = self.settings.api_key
         return {"Authorization": f"Bearer {key}"} if key else {}
 
-    def request(self, client: Client, method: str, path: str, *, json: Any = None) -> httpx.Request:
-        """A request to `path` under the base URL, with the key."""
+    def request(
+        self,
+        client: Client,
+        endpoint: str,
+        *,
+        json: Any = None,
+        query: str = "",
+        headers: Mapping[str, str] | None = None,
+        **path: str,
+    ) -> httpx.Request:
+        """A request to one of its `endpoints`, the path's parameters filled in from `path`,
+        with the key (and any further `headers`); `query`: `?name=value&…`, already encoded."""
+        spec = self.endpoints[endpoint]
         return client.build_request(
-            method, f"{self.base_url}{path}", json=json, headers=self.auth_headers()
+            spec.method,
+            f"{self.base_url}{spec.fill(**path)}{query}",
+            json=json,
+            headers={**self.auth_headers(), **headers} if headers else self.auth_headers(),
         )
 
     def batches(self, job_ids: Sequence[str]) -> list[list[str]]:

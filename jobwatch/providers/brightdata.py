@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 from pydantic import BaseModel, ConfigDict
 
 from jobwatch.errors import StateUnknownError, UsageError
 from jobwatch.http import Client, error_text, json_body, raise_for_status
-from jobwatch.ids import path_segment
 from jobwatch.models import JobStatus, present
 from jobwatch.providers.base import JobStatusOrError, Provider, read_json_body, state_words
-from jobwatch.providers.spec import ContextField, RefForm
+from jobwatch.providers.spec import ContextField, Endpoint, RefForm
 
 # `--running` lists the snapshots in these list statuses (`starting`, then `running`), up to
 # LIST_LIMIT per page (the endpoint allows 5000).
@@ -46,10 +45,16 @@ class BrightData(Provider):
     )
     id_metavar = "SNAPSHOT_ID"
     base_urls = {"global": "https://api.brightdata.com"}
+    endpoints = {
+        "status": Endpoint("GET", "/datasets/v3/progress/{snapshot_id}"),
+        "running": Endpoint("GET", "/datasets/v3/snapshots"),  # ENDPOINTS-NEXT.md 2.1
+        "cancel": Endpoint("POST", "/datasets/v3/snapshot/{snapshot_id}/cancel"),  # 2.2
+    }
     # The official SDK limits itself to 10 requests/s; an IP with 25 429s in 5 minutes is
     # blocked (BD-LIM), so we stay well clear.
     max_requests_per_second = 10.0
     ref_forms = (RefForm("brightdata", "brightdata:SNAPSHOT"),)
+    dataset_id: str | None  # its context field: whose snapshots --running lists
     context_fields = (
         ContextField(
             "dataset_id",
@@ -70,24 +75,22 @@ class BrightData(Provider):
         cancelled="canceled cancelled",
     )
 
-    def __init__(self, settings: Any, *, dataset_id: str | None = None) -> None:
-        super().__init__(settings)
-        self.list_dataset = dataset_id  # not `dataset_id`: that names a Coze document's dataset
-
     # -- running snapshots and cancel (ENDPOINTS-NEXT.md sections 2.1 and 2.2) --
 
     def running_request(self, client: Client, cursor: str | None) -> httpx.Request | None:
-        if not self.list_dataset:
+        if not self.dataset_id:
             raise UsageError(
                 "brightdata --running needs --dataset-id ID "
                 "(Bright Data lists the snapshots of one dataset)"
             )
         status, _, skip = (cursor or f"{RUNNING_STATUSES[0]}:0").partition(":")
-        query = {"dataset_id": self.list_dataset, "status": status, "skip": skip}
-        url = httpx.URL(f"{self.base_url}/datasets/v3/snapshots", params=query)
-        return client.build_request(
-            "GET", str(url.copy_merge_params({"limit": LIST_LIMIT})), headers=self.auth_headers()
-        )
+        query = {
+            "dataset_id": self.dataset_id,
+            "status": status,
+            "skip": skip,
+            "limit": LIST_LIMIT,
+        }
+        return self.request(client, "running", query=f"?{urlencode(query)}")
 
     def parse_running(
         self, response: httpx.Response, cursor: str | None
@@ -113,11 +116,7 @@ class BrightData(Provider):
         return ids, f"{later[0]}:0" if later else None
 
     def cancel_request(self, client: Client, job_id: str) -> httpx.Request:
-        return client.build_request(
-            "POST",
-            f"{self.base_url}/datasets/v3/snapshot/{path_segment(job_id)}/cancel",
-            headers=self.auth_headers(),
-        )
+        return self.request(client, "cancel", snapshot_id=job_id)
 
     def parse_cancel(self, response: httpx.Response, job_id: str) -> bool:
         # 200 plain-text `OK`; 400 (only documented as "snapshot is not running": it has
@@ -130,7 +129,7 @@ class BrightData(Provider):
 
     def build_request(self, client: Client, job_ids: Sequence[str]) -> httpx.Request:
         (snapshot_id,) = job_ids
-        return self.request(client, "GET", f"/datasets/v3/progress/{path_segment(snapshot_id)}")
+        return self.request(client, "status", snapshot_id=snapshot_id)
 
     def parse(self, response: httpx.Response, job_ids: Sequence[str]) -> list[JobStatusOrError]:
         (snapshot_id,) = job_ids

@@ -17,10 +17,9 @@ from jobwatch.errors import (
     UsageError,
 )
 from jobwatch.http import Client, body_text, json_body, raise_for_status, retry_after_seconds
-from jobwatch.ids import path_segment
 from jobwatch.models import JobState, JobStatus, percent_to_fraction, present
 from jobwatch.providers.base import JobStatusOrError, Provider, read_body, state_words
-from jobwatch.providers.spec import ContextField, RefForm
+from jobwatch.providers.spec import ContextField, Endpoint, RefForm
 
 BASE_URLS = {"global": "https://api.coze.com", "cn": "https://api.coze.cn"}
 # Codes from the official table (CZ-EC) and coze-js's classification (CZ-JS).
@@ -77,19 +76,20 @@ class Coze(Provider):
         "jobwatch coze 7441234567890123456 7442585813587689472 --region cn --watch",
     )
     id_metavar = "DOCUMENT_ID"
+    dataset_id: str  # its context field
     context_fields = (
         ContextField("dataset_id", "The knowledge base.", metavar="DATASET_ID", required=True),
     )
     ref_forms = (RefForm("coze", "coze:DATASET/DOCUMENT", "dataset_id"),)
     base_urls = BASE_URLS
+    endpoints = {
+        "status": Endpoint("POST", "/v1/datasets/{dataset_id}/process"),
+        "running": Endpoint("POST", "/open_api/knowledge/document/list"),  # ENDPOINTS-NEXT.md 4
+    }
     key_env_vars = ("COZE_API_TOKEN",)
     default_interval = 3.0
     running_noun = "documents still processing"
     states = state_words(running="processing", succeeded="completed", failed="failed")
-
-    def __init__(self, settings: Any, *, dataset_id: str) -> None:
-        self.dataset_id = dataset_id
-        super().__init__(settings)
 
     @property
     def label(self) -> str:
@@ -103,10 +103,8 @@ class Coze(Provider):
     def running_request(self, client: Client, cursor: str | None) -> httpx.Request | None:
         body = {"dataset_id": self.dataset_id, "page": int(cursor or 1), "size": LIST_PAGE_SIZE}
         # Agw-Js-Conv: str keeps 64-bit ids as JSON strings.
-        headers = {**self.auth_headers(), "Agw-Js-Conv": "str"}
-        return client.build_request(
-            "POST", f"{self.base_url}/open_api/knowledge/document/list", json=body, headers=headers
-        )
+        headers = {"Agw-Js-Conv": "str"}
+        return self.request(client, "running", json=body, headers=headers)
 
     def parse_running(
         self, response: httpx.Response, cursor: str | None
@@ -144,8 +142,8 @@ class Coze(Provider):
         raise UsageError("coze has no cancel: Coze's API cannot stop a document's processing")
 
     def build_request(self, client: Client, job_ids: Sequence[str]) -> httpx.Request:
-        path = f"/v1/datasets/{path_segment(self.dataset_id)}/process"
-        return self.request(client, "POST", path, json={"document_ids": [str(d) for d in job_ids]})
+        body = {"document_ids": [str(d) for d in job_ids]}
+        return self.request(client, "status", json=body, dataset_id=self.dataset_id)
 
     def parse(self, response: httpx.Response, job_ids: Sequence[str]) -> list[JobStatusOrError]:
         raw = json_body(response)

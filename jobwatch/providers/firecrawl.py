@@ -11,13 +11,13 @@ from pydantic import BaseModel, ConfigDict
 
 from jobwatch.errors import GoneError, JobwatchError, RetryableError, StateUnknownError
 from jobwatch.http import Client, error_text, raise_for_status
-from jobwatch.ids import path_segment
 from jobwatch.models import JobState, JobStatus, ratio
 from jobwatch.providers import firecrawl_errors, firecrawl_jobs
 from jobwatch.providers.base import JobStatusOrError, Provider, read_json_body, state_words
-from jobwatch.providers.spec import ContextField, RefForm
+from jobwatch.providers.spec import ContextField, Endpoint, RefForm
 
 CLOUD_BASE_URL = "https://api.firecrawl.dev"
+KINDS = ("batch/scrape", "crawl")  # the kinds of job, as the endpoints' paths name them
 _RETRY_AFTER_TEXT = re.compile(r"retry after (\d+(?:\.\d+)?)\s*s", re.IGNORECASE)
 
 
@@ -59,6 +59,7 @@ class Firecrawl(Provider):
         "jobwatch firecrawl 6a1b2c3d-0000-4000-8000-00000000abcd",
         "jobwatch firecrawl 6a1b2c3d-0000-4000-8000-00000000abcd --crawl --watch --json | jq .",
     )
+    crawl: bool  # its context field: crawls, else batch scrapes
     context_fields = (
         ContextField(
             "crawl",
@@ -73,6 +74,16 @@ class Firecrawl(Provider):
     )
     unit = "pages"
     base_urls = {"global": CLOUD_BASE_URL}
+    # specs/v2-openapi.json; errors: ENDPOINTS-NEXT.md 1.1, with v1 for servers without the
+    # v2 batch route; active crawls 1.2; cancel 1.3.
+    endpoints = {
+        "status": Endpoint("GET", "/v2/{kind}/{job_id}", {"kind": KINDS}),
+        "errors": Endpoint(
+            "GET", "/{version}/{kind}/{job_id}/errors", {"version": ("v2", "v1"), "kind": KINDS}
+        ),
+        "running": Endpoint("GET", "/v2/crawl/active"),
+        "cancel": Endpoint("DELETE", "/v2/{kind}/{job_id}", {"kind": KINDS}),
+    }
     key_env_vars = ("FIRECRAWL_API_KEY",)
     base_url_env_vars = ("FIRECRAWL_API_URL",)
     default_interval = 2.0
@@ -82,10 +93,6 @@ class Firecrawl(Provider):
     running_context = {"crawl": True}  # the active list holds crawls only
     running_noun = "active crawls"
 
-    def __init__(self, settings: Any, *, crawl: bool = False) -> None:
-        self.crawl = crawl
-        super().__init__(settings)
-
     @property
     def needs_key(self) -> bool:
         # Self-hosted Firecrawl runs without authentication by default (FC-SH).
@@ -94,6 +101,11 @@ class Firecrawl(Provider):
     @property
     def label(self) -> str:
         return "firecrawl crawl" if self.crawl else "firecrawl batch scrape"
+
+    @property
+    def kind(self) -> str:
+        """The kind of job as its endpoints' paths name it."""
+        return "crawl" if self.crawl else "batch/scrape"
 
     # -- active crawls and cancel: firecrawl_jobs.py --
 
@@ -113,10 +125,9 @@ class Firecrawl(Provider):
 
     def build_request(self, client: Client, job_ids: Sequence[str]) -> httpx.Request:
         (job_id,) = job_ids
-        kind = "crawl" if self.crawl else "batch/scrape"
         # limit=1: the fewest documents a status body may carry (newer servers accept 1-1000,
         # older ones ignore the parameter); the documents are never read.
-        return self.request(client, "GET", f"/v2/{kind}/{path_segment(job_id)}?limit=1")
+        return self.request(client, "status", query="?limit=1", kind=self.kind, job_id=job_id)
 
     def parse(self, response: httpx.Response, job_ids: Sequence[str]) -> list[JobStatusOrError]:
         (job_id,) = job_ids
@@ -157,9 +168,7 @@ class Firecrawl(Provider):
         return firecrawl_errors.read_errors(response)
 
     def _errors_request(self, client: Client, job_id: str, version: str) -> httpx.Request:
-        kind = "crawl" if self.crawl else "batch/scrape"
-        path = firecrawl_errors.errors_path(kind, path_segment(job_id), version)
-        return client.build_request("GET", f"{self.base_url}{path}", headers=self.auth_headers())
+        return self.request(client, "errors", version=version, kind=self.kind, job_id=job_id)
 
     def _status(
         self,
@@ -170,7 +179,7 @@ class Firecrawl(Provider):
         message: str | None,
     ) -> JobStatus:
         extra = {
-            "kind": "crawl" if self.crawl else "batch_scrape",
+            "kind": self.kind.replace("/", "_"),
             **body.model_dump(include=_EXTRA_FIELDS, exclude_none=True),
         }
         return JobStatus(

@@ -1,6 +1,6 @@
-"""Firecrawl's `/errors` of a crawl or batch scrape (specs/ENDPOINTS-NEXT.md section 1.1): the
-paths, the v1 fallback for servers without the v2 batch route, and the body read into the
-JOB's `extra`.
+"""Firecrawl's `/errors` of a crawl or batch scrape (specs/ENDPOINTS-NEXT.md section 1.1): when
+to fall back to v1 (servers without the v2 batch route), and the body read into the JOB's
+`extra`.
 
 The body: `{"errors": [{"id", "timestamp"?, "url", "code"?, "error"}], "robotsBlocked":
 ["url", ...]}`, no `success` field, no paging; the SDKs also accept it wrapped in `data`.
@@ -40,11 +40,6 @@ class ErrorsBody(BaseModel):
 
     errors: list[ErrorEntry] = []
     robotsBlocked: list[str] = []  # noqa: N815 - the provider's name
-
-
-def errors_path(kind: str, job_id_segment: str, version: str = "v2") -> str:
-    """`/v2/crawl/{id}/errors` or `/v2/batch/scrape/{id}/errors` (kind: `crawl`, `batch/scrape`)."""
-    return f"/{version}/{kind}/{job_id_segment}/errors"
 
 
 def wants_v1(response: httpx.Response) -> bool:

@@ -17,7 +17,6 @@ from pydantic import BaseModel, ConfigDict
 
 from jobwatch.errors import StateUnknownError
 from jobwatch.http import Client, error_text
-from jobwatch.ids import path_segment
 from jobwatch.providers.base import read_json_body
 
 if TYPE_CHECKING:
@@ -39,9 +38,7 @@ class ActiveCrawlsBody(BaseModel):
 
 
 def running_request(provider: Firecrawl, client: Client) -> httpx.Request:
-    return client.build_request(
-        "GET", f"{provider.base_url}/v2/crawl/active", headers=provider.auth_headers()
-    )
+    return provider.request(client, "running")
 
 
 def parse_running(provider: Firecrawl, response: httpx.Response) -> list[str]:
@@ -56,12 +53,7 @@ def parse_running(provider: Firecrawl, response: httpx.Response) -> list[str]:
 
 
 def cancel_request(provider: Firecrawl, client: Client, job_id: str) -> httpx.Request:
-    kind = "crawl" if provider.crawl else "batch/scrape"
-    return client.build_request(
-        "DELETE",
-        f"{provider.base_url}/v2/{kind}/{path_segment(job_id)}",
-        headers=provider.auth_headers(),
-    )
+    return provider.request(client, "cancel", kind=provider.kind, job_id=job_id)
 
 
 def parse_cancel(provider: Firecrawl, response: httpx.Response) -> bool:

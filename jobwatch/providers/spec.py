@@ -1,10 +1,15 @@
 """What a provider declares about itself as class data, so that the command line, `watch`
-references, the jobs file, `auth set` and help are all made from its module alone."""
+references, the jobs file, `auth set`, help and the simulator's routes are all made from its
+module alone."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from string import Formatter
 from typing import Any
+
+from jobwatch.ids import path_segment
 
 
 @dataclass(frozen=True)
@@ -20,6 +25,11 @@ class ContextField:
     required: bool = False  # a job cannot be named without it (a Coze document's dataset)
     # A profile may store a default for it (`auth set --cluster-id`), under the same name.
     in_profile: bool = False
+
+    @property
+    def default(self) -> Any:
+        """Its value when a group of jobs does not give it."""
+        return False if self.switch else None
 
 
 @dataclass(frozen=True)
@@ -45,3 +55,33 @@ class RefForm:
         if slash or not rest or (self.scope and not self.scope_optional):
             return None
         return context, rest
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One HTTP endpoint the provider calls, under its base URL; the simulator serves it at
+    the same path. `{name}` in the path is a parameter: a job id or the like, sent as exactly
+    one percent-encoded path segment, or, when `choices` names it, one of the texts listed
+    there, sent as it is (Firecrawl's `batch/scrape`)."""
+
+    method: str
+    path: str  # "/datasets/v3/progress/{snapshot_id}"
+    choices: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def parameters(self) -> tuple[str, ...]:
+        """The names of the path's parameters, in order."""
+        return tuple(name for _, name, _, _ in Formatter().parse(self.path) if name)
+
+    def fill(self, **values: str) -> str:
+        """The path with its parameters filled in."""
+        for name, value in values.items():
+            if name in self.choices:
+                if value not in self.choices[name]:
+                    raise ValueError(f"{self.path}: {name} is one of {self.choices[name]}")
+            else:
+                values[name] = path_segment(value)
+        return self.path.format(**values)
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path}"

@@ -20,8 +20,9 @@ from jobwatch.http import Client, error_text, raise_for_status
 from jobwatch.models import Item, JobStatus, percent_to_fraction, present, ratio
 from jobwatch.providers import zilliz_jobs
 from jobwatch.providers.base import JobStatusOrError, Provider, read_json_body, state_words
-from jobwatch.providers.spec import ContextField, RefForm
+from jobwatch.providers.spec import ContextField, Endpoint, RefForm
 
+IMPORT = "/v2/vectordb/jobs/import"
 CLOUD_BASE_URLS = {
     "global": "https://api.cloud.zilliz.com",
     "cn": "https://api.cloud.zilliz.com.cn",
@@ -79,6 +80,7 @@ class Zilliz(Provider):
         "jobwatch zilliz job-01a2b3c4d5e6f7g8h9i0j1 --cluster-id in01-0123456789abcdef",
         "jobwatch zilliz 448761313698322011 --base-url http://localhost:19530 --watch",
     )
+    cluster_id: str | None  # its context field, else the profile's
     context_fields = (
         ContextField(
             "cluster_id",
@@ -91,6 +93,12 @@ class Zilliz(Provider):
         RefForm("zilliz", "zilliz:CLUSTER/JOB (zilliz:JOB for Milvus)", "cluster_id", True),
     )
     base_urls = CLOUD_BASE_URLS
+    endpoints = {
+        "status": Endpoint("POST", f"{IMPORT}/getProgress"),
+        "milvus_status": Endpoint("POST", f"{IMPORT}/describe"),
+        "running": Endpoint("POST", f"{IMPORT}/list"),  # ENDPOINTS-NEXT.md 3.1
+        "cancel": Endpoint("POST", f"{IMPORT}/abort"),  # Milvus only: 3.2
+    }
     # Control-plane endpoints allow 20 requests/s per user per endpoint (ZD-PAGE).
     max_requests_per_second = 20.0
     unit = "rows"
@@ -106,9 +114,9 @@ class Zilliz(Provider):
         failed="Failed",
     )
 
-    def __init__(self, settings: Any, *, cluster_id: str | None = None) -> None:
-        super().__init__(settings)
-        self.cluster_id = cluster_id or settings.cluster_id
+    def __init__(self, settings: Any, **context: Any) -> None:
+        super().__init__(settings, **context)
+        self.cluster_id = self.cluster_id or settings.cluster_id
         # Milvus needs no cluster id; anything else with a cluster id speaks getProgress.
         self.is_milvus = not _is_cloud(self.base_url) and not self.cluster_id
         if not self.is_milvus and not self.cluster_id:
@@ -147,11 +155,9 @@ class Zilliz(Provider):
         # Always a string: old examples sent a number > 2^53 (ZD-MD); Milvus rejects numbers.
         body: dict[str, str] = {"jobId": str(job_id)}
         if self.is_milvus:
-            path = "/v2/vectordb/jobs/import/describe"
-        else:
-            path = "/v2/vectordb/jobs/import/getProgress"
-            body["clusterId"] = str(self.cluster_id)
-        return self.request(client, "POST", path, json=body)
+            return self.request(client, "milvus_status", json=body)
+        body["clusterId"] = str(self.cluster_id)
+        return self.request(client, "status", json=body)
 
     def parse(self, response: httpx.Response, job_ids: Sequence[str]) -> list[JobStatusOrError]:
         (job_id,) = job_ids

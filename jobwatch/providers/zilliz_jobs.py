@@ -55,12 +55,7 @@ def running_request(provider: Zilliz, client: Client, cursor: str | None) -> htt
             "pageSize": LIST_PAGE_SIZE,
             "currentPage": int(cursor or 1),
         }
-    return client.build_request(
-        "POST",
-        f"{provider.base_url}/v2/vectordb/jobs/import/list",
-        json=body,
-        headers=provider.auth_headers(),
-    )
+    return provider.request(client, "running", json=body)
 
 
 def parse_running(
@@ -88,12 +83,7 @@ def cancel_request(provider: Zilliz, client: Client, job_id: str) -> httpx.Reque
             "zilliz: Zilliz Cloud has no cancel for import jobs (its REST API offers create, "
             "getProgress and list only)"
         )
-    return client.build_request(
-        "POST",
-        f"{provider.base_url}/v2/vectordb/jobs/import/abort",
-        json={"jobId": str(job_id)},
-        headers=provider.auth_headers(),
-    )
+    return provider.request(client, "cancel", json={"jobId": str(job_id)})
 
 
 def parse_cancel(provider: Zilliz, response: httpx.Response, job_id: str) -> bool:

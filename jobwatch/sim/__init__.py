@@ -1,7 +1,9 @@
 """jobwatch sim: a local stand-in for the four providers' progress APIs.
 
 Endpoints, at the providers' real paths and with their body shapes, status words and error
-shapes (specs/PROVIDERS.md, specs/ENDPOINTS-NEXT.md):
+shapes (specs/PROVIDERS.md, specs/ENDPOINTS-NEXT.md). The routes are the endpoints each
+provider declares (`Provider.endpoints`), each answered by the function of its name in the
+modules named here (routes.py):
 
 - Bright Data  GET  /datasets/v3/progress/{snapshot_id}, GET /datasets/v3/snapshots,
                POST /datasets/v3/snapshot/{id}/cancel                     (brightdata.py)

@@ -36,7 +36,7 @@ _FAULTS = FaultBodies(
 )
 
 
-def progress(request: SimRequest, book: JobBook, snapshot_id: str) -> Reply:
+def status(request: SimRequest, book: JobBook, snapshot_id: str) -> Reply:
     """The Monitor Progress answer for one snapshot."""
     if not request.authorized():
         return _error("User authentication is required", 401)
@@ -59,7 +59,7 @@ def _one(request: SimRequest, name: str) -> str | None:
     return values[-1] if values else None
 
 
-def snapshots(request: SimRequest, book: JobBook) -> Reply:
+def running(request: SimRequest, book: JobBook) -> Reply:
     """`GET /datasets/v3/snapshots?dataset_id=...&status=...&skip=...&limit=...`: a bare
     array of the dataset's seen snapshots, oldest first (`from_date`, `to_date`,
     `with_total` and `trigger_type` are accepted and not applied)."""

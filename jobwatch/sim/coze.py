@@ -37,7 +37,7 @@ def _error(code: int, msg: str, logid: str, status: int = 200) -> Reply:
     return _answer({"code": code, "msg": msg}, logid, status)
 
 
-def process(request: SimRequest, book: JobBook, dataset_id: str) -> Reply:
+def status(request: SimRequest, book: JobBook, dataset_id: str) -> Reply:
     """The progress of the requested documents of one dataset."""
     logid = _logid()
     reply = _process(request, book, dataset_id, logid)
@@ -98,7 +98,7 @@ def _document(document_id: str, visit: Visit) -> JsonObject:
     return document
 
 
-def document_list(request: SimRequest, book: JobBook) -> Reply:
+def running(request: SimRequest, book: JobBook) -> Reply:
     """`POST /open_api/knowledge/document/list`: one page of the dataset's seen documents."""
     logid = _logid()
     return _document_list(request, book, logid).with_header("x-tt-logid", logid)

@@ -123,7 +123,7 @@ def _options(version: str) -> JsonObject:
     }
 
 
-def active(request: SimRequest, book: JobBook, version: str) -> Reply:
+def running(request: SimRequest, book: JobBook, version: str = "v2") -> Reply:
     """`GET /{version}/crawl/active` (and `/ongoing`): the crawls still running."""
     denied = auth_error(request)
     if denied is not None:
@@ -137,12 +137,12 @@ def active(request: SimRequest, book: JobBook, version: str) -> Reply:
             "options": _options(version),
         }
         for key, visit in book.seen(PROVIDER)
-        if key.startswith("crawl/") and running(visit)
+        if key.startswith("crawl/") and is_running(visit)
     ]
     return json_reply({"success": True, "crawls": crawls})
 
 
-def running(visit: Visit) -> bool:
+def is_running(visit: Visit) -> bool:
     """Whether the provider would call this job running (not finished, known, started)."""
     return not (visit.snapshot.terminal or visit.not_found or visit.story.startfail)
 

@@ -2,65 +2,17 @@
 
 from __future__ import annotations
 
-import re
 import sys
 import threading
-from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any, TextIO
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
-from jobwatch.sim import brightdata, coze, firecrawl, firecrawl_jobs, zilliz, zilliz_jobs
 from jobwatch.sim.jobbook import JobBook
-from jobwatch.sim.replies import Reply, SimRequest, json_reply
+from jobwatch.sim.replies import SimRequest
 from jobwatch.sim.requestlog import LogTarget, RequestLog
-
-Handler = Callable[..., Reply]  # (request, book, *the path parameters its route names)
-
-_ID = r"(?P<id>[^/]+)"
-_V = r"(?P<v>v[12])"
-_KIND = r"(?P<kind>batch/scrape|crawl)"
-_KINDS = {"crawl": "crawl", "batch/scrape": "batch"}
-_IMPORT = "/v2/vectordb/jobs/import"
-# (method, path, handler, the path parameters handed to it after the request and the book)
-_TABLE: tuple[tuple[str, str, Handler, tuple[str, ...]], ...] = (
-    ("GET", rf"/datasets/v3/progress/{_ID}", brightdata.progress, ("id",)),
-    ("GET", r"/datasets/v3/snapshots", brightdata.snapshots, ()),
-    ("POST", rf"/datasets/v3/snapshot/{_ID}/cancel", brightdata.cancel, ("id",)),
-    ("POST", rf"{_IMPORT}/getProgress", zilliz.zilliz_progress, ()),
-    ("POST", rf"{_IMPORT}/(describe|get_progress)", zilliz.milvus_progress, ()),
-    ("POST", rf"{_IMPORT}/list", zilliz_jobs.import_list, ()),
-    ("POST", rf"{_IMPORT}/abort", zilliz_jobs.abort, ()),
-    ("POST", rf"/v1/datasets/{_ID}/process", coze.process, ("id",)),
-    ("POST", r"/open_api/knowledge/document/list", coze.document_list, ()),
-    ("GET", rf"/{_V}/crawl/(active|ongoing)", firecrawl_jobs.active, ("v",)),
-    ("GET", rf"/v2/{_KIND}/{_ID}", firecrawl.status, ("kind", "id")),
-    ("DELETE", rf"/v2/{_KIND}/{_ID}", firecrawl_jobs.cancel, ("kind", "id")),
-    ("GET", rf"/{_V}/{_KIND}/{_ID}/errors", firecrawl_jobs.errors, ("kind", "id", "v")),
-)
-_ROUTES = [(method, re.compile(path), handler, names) for method, path, handler, names in _TABLE]
-
-
-def _argument(name: str, value: str) -> str:
-    """A path parameter as its handler takes it: unquoted; a Firecrawl kind as `batch`/`crawl`."""
-    value = unquote(value)
-    return _KINDS[value] if name == "kind" else value
-
-
-def route(request: SimRequest, book: JobBook) -> Reply:
-    """The answer to one request: the matching provider handler's, else 404 or 405."""
-    path_matched = False
-    for method, pattern, handler, names in _ROUTES:
-        match = pattern.fullmatch(request.path)
-        if match is None:
-            continue
-        path_matched = True
-        if method == request.method:
-            return handler(request, book, *(_argument(name, match[name]) for name in names))
-    if path_matched:
-        return json_reply({"error": f"method {request.method} not allowed here"}, 405)
-    return json_reply({"error": f"jobwatch sim has no endpoint {request.path}"}, 404)
+from jobwatch.sim.routes import route
 
 
 class _SimHTTPServer(ThreadingHTTPServer):

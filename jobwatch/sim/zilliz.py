@@ -135,7 +135,7 @@ def not_found(job_id: str) -> Reply:
     return _error(2100, f"importing data failed: import job does not exist, jobID={job_id}")
 
 
-def zilliz_progress(request: SimRequest, book: JobBook) -> Reply:
+def status(request: SimRequest, book: JobBook) -> Reply:
     """Zilliz Cloud `POST /v2/vectordb/jobs/import/getProgress`."""
     if not request.authorized():
         return _error(21119, "The apikey is illegal.")
@@ -206,7 +206,7 @@ def _zilliz_data(job_id: str, visit: Visit) -> JsonObject:
     }
 
 
-def milvus_progress(request: SimRequest, book: JobBook) -> Reply:
+def milvus_status(request: SimRequest, book: JobBook) -> Reply:
     """Milvus `POST /v2/vectordb/jobs/import/describe` and `.../get_progress` (one handler)."""
     if not request.authorized():
         return _error(1800, "user hasn't authenticated")

@@ -47,7 +47,7 @@ def _body(request: SimRequest) -> JsonObject | None:
     return {} if not request.body.strip() else parse_json_object(request.body)
 
 
-def import_list(request: SimRequest, book: JobBook) -> Reply:
+def running(request: SimRequest, book: JobBook) -> Reply:
     """`POST /v2/vectordb/jobs/import/list`, Zilliz Cloud's or Milvus's."""
     body = _body(request)
     scope = _zilliz_scope(body) if body is not None else None
@@ -97,7 +97,7 @@ def _milvus_list(book: JobBook, collection: str) -> Reply:
     return json_reply({"code": 0, "data": {"records": records}})
 
 
-def abort(request: SimRequest, book: JobBook) -> Reply:
+def cancel(request: SimRequest, book: JobBook) -> Reply:
     """`POST /v2/vectordb/jobs/import/abort`: Milvus 2026 builds only."""
     body = _body(request)
     if body is not None and _zilliz_scope(body) is not None:

@@ -13,7 +13,7 @@ import pytest
 
 from jobwatch.sim.jobbook import JobBook
 from jobwatch.sim.replies import Reply, SimRequest
-from jobwatch.sim.server import route
+from jobwatch.sim.routes import route
 
 T = TypeVar("T")
 
