@@ -1,5 +1,5 @@
 """python -m jobwatch"""
 
-from jobwatch.entry import main
+from jobwatch.cli.main import main
 
 main()

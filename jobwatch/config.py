@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jobwatch.errors import UsageError
-from jobwatch.keys import DEFAULT_PROFILE, check_key
-from jobwatch.keys import mask as mask  # re-exported: `config.mask` is the name callers use
-from jobwatch.smallfile import read_small_bytes
+from jobwatch.core.errors import UsageError
+from jobwatch.core.keys import DEFAULT_PROFILE, check_key
+from jobwatch.core.keys import mask as mask  # re-exported: `config.mask` is the name callers use
+from jobwatch.files import read_small_bytes
 
 CONFIG_DIR_ENV = "JOBWATCH_CONFIG_DIR"
 PROFILE_ENV = "JOBWATCH_PROFILE"

@@ -16,8 +16,8 @@ import pytest
 import typer
 from typer.testing import CliRunner, Result
 
-from jobwatch.cli import app
-from jobwatch.run import Streams
+from jobwatch.cli.app import app
+from jobwatch.session.run import Streams
 from tests.contract import USER_VARS
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

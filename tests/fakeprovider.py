@@ -18,9 +18,9 @@ import httpx
 from pydantic import BaseModel
 from watchkit import BASE, settings
 
-from jobwatch.errors import RetryableError
+from jobwatch.core.errors import RetryableError
+from jobwatch.core.models import Item, JobState, JobStatus
 from jobwatch.http import Client, raise_for_status
-from jobwatch.models import Item, JobState, JobStatus
 from jobwatch.poll import JobGroup
 from jobwatch.providers.base import JobStatusOrError, Provider
 

@@ -27,8 +27,8 @@ from cli_helpers import (
 from typer.testing import CliRunner
 
 import jobwatch
-from jobwatch.cli import app
-from jobwatch.run import Streams
+from jobwatch.cli.app import app
+from jobwatch.session.run import Streams
 from tests.contract import ITEM_KEYS, JOB_KEYS
 
 

@@ -105,7 +105,7 @@ def test_completes_profile_names_from_the_config(tmp_path: Path) -> None:
 def test_the_cli_offers_exactly_the_registered_providers() -> None:
     from typer.main import get_command
 
-    from jobwatch.cli import app
+    from jobwatch.cli.app import app
     from jobwatch.providers import PROVIDERS
 
     group = get_command(app)

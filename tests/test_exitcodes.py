@@ -1,4 +1,4 @@
-"""The exit-code contract (PRODUCT.md section 3), decided in jobwatch.exitcodes."""
+"""The exit-code contract (PRODUCT.md section 3), decided in jobwatch.core.exitcodes."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import itertools
 
 import pytest
 
-from jobwatch import exitcodes
-from jobwatch.models import JobState, JobStatus
+from jobwatch.core import exitcodes
+from jobwatch.core.models import JobState, JobStatus
 
 
 def job(state: JobState, error_exit_code: int | None = None) -> JobStatus:

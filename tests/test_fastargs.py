@@ -15,11 +15,12 @@ import typer
 from typer.main import get_command
 from typer.testing import CliRunner
 
-from jobwatch import cli_jobs, fastargs
-from jobwatch.cli import app
-from jobwatch.commandline import job_commands, options_of
-from jobwatch.jobcommand import read_command
-from jobwatch.options import ColorMode, ProgressMode, Region
+from jobwatch.cli import fastpath as fastargs
+from jobwatch.cli import jobs as cli_jobs
+from jobwatch.cli.app import app
+from jobwatch.cli.command import read_command
+from jobwatch.cli.commands import job_commands, options_of
+from jobwatch.cli.options import ColorMode, ProgressMode, Region
 from tests.cli_helpers import clean_environment
 
 

@@ -12,11 +12,11 @@ import httpx
 import pytest
 from pydantic import BaseModel
 
-from jobwatch import fastargs
-from jobwatch.cli import make_app
+from jobwatch.cli import fastpath as fastargs
+from jobwatch.cli.app import make_app
 from jobwatch.config import ProviderSettings
+from jobwatch.core.models import JobState, JobStatus
 from jobwatch.http import Client
-from jobwatch.models import JobState, JobStatus
 from jobwatch.providers import PROVIDERS
 from jobwatch.providers.base import JobStatusOrError, Provider, read_json_body
 from jobwatch.providers.spec import ContextField, Endpoint, RefForm

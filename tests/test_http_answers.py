@@ -12,7 +12,7 @@ import pytest
 from hostile import ForwardProxy, HostileServer, answer, request_line, serving
 from httpkit import get, run
 
-from jobwatch.errors import RetryableError
+from jobwatch.core.errors import RetryableError
 from jobwatch.http import (
     Client,
     PoolTransport,

@@ -13,7 +13,7 @@ import pytest
 from hostile import Conn, HostileServer, answer, serving
 from httpkit import PATHS, Via, get, refused, run
 
-from jobwatch.errors import RetryableError
+from jobwatch.core.errors import RetryableError
 from jobwatch.http import MAX_BODY
 
 MIB = 1024 * 1024

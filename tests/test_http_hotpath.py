@@ -15,7 +15,7 @@ import pytest
 from hostile import HostileServer, answer, headers_of, serving
 from httpkit import PATHS, Via, run
 
-from jobwatch.errors import RetryableError
+from jobwatch.core.errors import RetryableError
 from jobwatch.http import send
 
 

@@ -21,7 +21,7 @@ from hostile import (
 from httpkit import PATHS, Via, get, refused, run, self_signed, server_tls
 
 from jobwatch import __version__
-from jobwatch.errors import RetryableError
+from jobwatch.core.errors import RetryableError
 from jobwatch.http import Client, PoolTransport, send
 
 

@@ -8,8 +8,8 @@ from urllib.parse import unquote
 import httpx
 import pytest
 
-from jobwatch.errors import UsageError
-from jobwatch.ids import check_job_id, path_segment
+from jobwatch.core.errors import UsageError
+from jobwatch.core.ids import check_job_id, path_segment
 
 
 @pytest.mark.parametrize(

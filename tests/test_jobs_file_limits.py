@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from jobwatch.errors import UsageError
-from jobwatch.refs import load_jobs_file
-from jobwatch.smallfile import ONE_MIB, read_small_bytes, read_small_text
+from jobwatch.cli.refs import load_jobs_file
+from jobwatch.core.errors import UsageError
+from jobwatch.files import ONE_MIB, read_small_bytes, read_small_text
 from tests.cli_helpers import clean_environment, invoke
 from tests.e2e.conftest import clean_env
 

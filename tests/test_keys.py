@@ -15,8 +15,8 @@ import tomli_w
 from cli_helpers import FIXTURES, clean_environment, invoke
 
 from jobwatch import config
-from jobwatch.errors import CredentialsError
-from jobwatch.keys import check_key, key_problem, safe_mask
+from jobwatch.core.errors import CredentialsError
+from jobwatch.core.keys import check_key, key_problem, safe_mask
 from tests.e2e.conftest import clean_env
 from tests.recorder import recording_server
 

@@ -24,8 +24,8 @@ from watchkit import (
     zilliz_body,
 )
 
-from jobwatch import exitcodes
-from jobwatch.models import JobState
+from jobwatch.core import exitcodes
+from jobwatch.core.models import JobState
 from jobwatch.poll import BACKOFF_CAP, JobGroup, backoff_delay
 from jobwatch.providers import BrightData, Coze, Firecrawl, Zilliz
 

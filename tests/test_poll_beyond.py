@@ -14,8 +14,8 @@ from watchkit import (
     watch,
 )
 
-from jobwatch import exitcodes
-from jobwatch.models import JobState
+from jobwatch.core import exitcodes
+from jobwatch.core.models import JobState
 from jobwatch.poll import JobGroup
 from jobwatch.providers import BrightData, Coze, Firecrawl, Zilliz
 

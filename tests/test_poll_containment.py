@@ -10,8 +10,8 @@ import pytest
 from fakeprovider import fake_group
 from watchkit import FakeClock, Reply, Script, watch
 
-from jobwatch import exitcodes
-from jobwatch.models import JobState
+from jobwatch.core import exitcodes
+from jobwatch.core.models import JobState
 
 DEEP = "[" * 100_000
 HUGE = "1" + "0" * 400  # 10^400: too big for a float
@@ -152,7 +152,7 @@ def test_a_bug_after_other_jobs_finished_leaves_their_outcome():
 
 
 def test_a_bug_in_storing_a_job_at_all_still_ends_only_that_job(monkeypatch):
-    import jobwatch.poll.book as book
+    import jobwatch.poll.results as book
 
     real = book.clean_job
 

@@ -11,8 +11,8 @@ import pytest
 from fakeprovider import fake_group
 from watchkit import Reply, firecrawl_body, settings, watch
 
-from jobwatch import exitcodes
-from jobwatch.models import JobState
+from jobwatch.core import exitcodes
+from jobwatch.core.models import JobState
 from jobwatch.poll import JobGroup
 from jobwatch.providers import Firecrawl
 

@@ -21,8 +21,8 @@ from watchkit import (
     zilliz_body,
 )
 
+from jobwatch.core.models import JobState
 from jobwatch.http import Client
-from jobwatch.models import JobState
 from jobwatch.poll import SPREAD_ABOVE, JobGroup, Poller, PollSettings
 from jobwatch.providers import BrightData, Coze, Firecrawl, Zilliz
 

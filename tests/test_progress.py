@@ -8,8 +8,8 @@ import math
 import pytest
 from watchkit import Reply, settings, watch
 
-from jobwatch import exitcodes
-from jobwatch.models import percent_to_fraction, ratio
+from jobwatch.core import exitcodes
+from jobwatch.core.models import percent_to_fraction, ratio
 from jobwatch.poll import JobGroup
 from jobwatch.providers import Firecrawl
 

@@ -10,11 +10,11 @@ import pytest
 from fakeprovider import fake_group
 from watchkit import Reply, firecrawl_body, settings, watch, zilliz_body
 
-from jobwatch import exitcodes
-from jobwatch.models import Item, JobState, JobStatus
+from jobwatch.core import exitcodes
+from jobwatch.core.models import Item, JobState, JobStatus
+from jobwatch.core.sanitize import PLACEHOLDER, clean_job, clean_text, hunted_secrets
 from jobwatch.poll import JobGroup
 from jobwatch.providers import Firecrawl, Zilliz
-from jobwatch.sanitize import PLACEHOLDER, clean_job, clean_text, hunted_secrets
 
 KEY = "k-123456789012"  # watchkit's key; masked as `auth list` shows it
 MASKED = "k-…9012"

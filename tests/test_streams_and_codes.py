@@ -12,8 +12,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from jobwatch import exitcodes
-from jobwatch.errors import CredentialsError, UsageError
+from jobwatch.core import exitcodes
+from jobwatch.core.errors import CredentialsError, UsageError
 from jobwatch.streams import SilentOnError, guard_stderr, isatty
 from tests.cli_helpers import FC_KEY, Fake, clean_environment, invoke, reply
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from jobwatch import fastargs
-from jobwatch.jobcommand import read_command, reattach_hint
+from jobwatch.cli import fastpath as fastargs
+from jobwatch.cli.command import read_command, reattach_hint
 from tests.cli_helpers import FC_KEY, ZZ_KEY, Fake, clean_environment, invoke, reply
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from jobwatch.errors import UsageError
-from jobwatch.refs import JobRef, load_jobs_file, parse_ref
+from jobwatch.cli.refs import JobRef, load_jobs_file, parse_ref
+from jobwatch.core.errors import UsageError
 from tests.cli_helpers import Fake, clean_environment, invoke, reply
 
 KEY = "k-0123456789abcdef0123"

@@ -1,16 +1,6 @@
 """HTTP for jobwatch: one httpx.AsyncClient per run over an h11 keep-alive pool (or httpx's
 own transport behind a proxy), capped bodies, and answers mapped to jobwatch errors."""
 
-from jobwatch.http.answers import (
-    RETRYABLE_STATUS,
-    body_text,
-    error_text,
-    expect_json_object,
-    host_of,
-    json_body,
-    raise_for_status,
-    retry_after_seconds,
-)
 from jobwatch.http.body import MAX_BODY, read_capped, read_whole
 from jobwatch.http.client import (
     DEFAULT_HEADERS,
@@ -22,6 +12,16 @@ from jobwatch.http.client import (
     send,
 )
 from jobwatch.http.pool import HEAD_LIMIT, PoolTransport
+from jobwatch.http.responses import (
+    RETRYABLE_STATUS,
+    body_text,
+    error_text,
+    expect_json_object,
+    host_of,
+    json_body,
+    raise_for_status,
+    retry_after_seconds,
+)
 
 __all__ = [
     "DEFAULT_HEADERS",

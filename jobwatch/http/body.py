@@ -7,7 +7,7 @@ import zlib
 
 import httpx
 
-from jobwatch.errors import RetryableError
+from jobwatch.core.errors import RetryableError
 
 MAX_BODY = 32 * 1024 * 1024  # a Firecrawl page is at most 10 MB (specs/PROVIDERS.md §4)
 _MIB = 1024 * 1024

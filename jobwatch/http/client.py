@@ -13,7 +13,7 @@ import h11
 import httpx
 
 from jobwatch import __version__
-from jobwatch.errors import RetryableError
+from jobwatch.core.errors import RetryableError
 from jobwatch.http.body import MAX_BODY, read_whole
 from jobwatch.http.cookieless import CookielessClient
 from jobwatch.http.pool import PoolTransport

@@ -22,8 +22,8 @@ from collections.abc import AsyncIterator
 import h11
 import httpx
 
-from jobwatch.http.heads import RequestHeads
-from jobwatch.http.link import Link
+from jobwatch.http.request_heads import RequestHeads
+from jobwatch.http.sockets import Link
 
 HEAD_LIMIT = 64 * 1024  # the longest status line plus headers accepted
 _WRITE_BATCH = 64 * 1024

@@ -1,16 +1,9 @@
 """The poll loop, in small rooms: `events` (what goes in and out), `schedule` (time, backoff,
 host rate gates), `book` (the latest status of every job, cleaned), `loop` (the Poller)."""
 
-from jobwatch.poll.book import JobBook
-from jobwatch.poll.events import (
-    Event,
-    JobGroup,
-    PollSettings,
-    RetryEvent,
-    StatusEvent,
-    WarningEvent,
-)
+from jobwatch.core.sanitize import MIN_SECRET
 from jobwatch.poll.loop import Poller
+from jobwatch.poll.results import JobResults
 from jobwatch.poll.schedule import (
     BACKOFF_CAP,
     BACKOFF_START,
@@ -21,7 +14,14 @@ from jobwatch.poll.schedule import (
     Sleep,
     backoff_delay,
 )
-from jobwatch.sanitize import MIN_SECRET
+from jobwatch.poll.settings import (
+    Event,
+    JobGroup,
+    PollSettings,
+    RetryEvent,
+    StatusEvent,
+    WarningEvent,
+)
 
 __all__ = [
     "BACKOFF_CAP",
@@ -32,7 +32,7 @@ __all__ = [
     "Clock",
     "Event",
     "HostGate",
-    "JobBook",
+    "JobResults",
     "JobGroup",
     "PollSettings",
     "Poller",

@@ -15,14 +15,13 @@ from dataclasses import dataclass
 
 import httpx
 
-from jobwatch import exitcodes
-from jobwatch.errors import JobwatchError, NotFoundError, RetryableError
+from jobwatch.core import exitcodes
+from jobwatch.core.errors import JobwatchError, NotFoundError, RetryableError
+from jobwatch.core.models import JobStatus
 from jobwatch.http import Client, host_of, send
-from jobwatch.models import JobStatus
-from jobwatch.poll.book import JobBook, describe_exception
-from jobwatch.poll.events import Event, JobGroup, PollSettings, RetryEvent
-from jobwatch.poll.explain import ErrorReader
-from jobwatch.poll.judge import Judge
+from jobwatch.poll.job_errors import ErrorReader
+from jobwatch.poll.results import JobResults, describe_exception
+from jobwatch.poll.rules import Rules
 from jobwatch.poll.schedule import (
     SPREAD_ABOVE,
     Clock,
@@ -33,6 +32,7 @@ from jobwatch.poll.schedule import (
     backoff_delay,
     usable_wait,
 )
+from jobwatch.poll.settings import Event, JobGroup, PollSettings, RetryEvent
 from jobwatch.providers.base import JobStatusOrError
 
 
@@ -76,7 +76,7 @@ class Poller:
         self.clock = clock
         self.rng = rng or random.Random()
         self._queue: asyncio.Queue[Event | None] = asyncio.Queue()
-        self._book = JobBook(groups, self._queue.put_nowait)
+        self._book = JobResults(groups, self._queue.put_nowait)
         self._time = Schedule(
             clock,
             sleep,
@@ -84,7 +84,7 @@ class Poller:
             wake_quantum=settings.wake_quantum,
             max_in_flight=settings.max_in_flight,
         )
-        self._judge = Judge(settings, clock)
+        self._rules = Rules(settings, clock)
         self._reasons = ErrorReader(
             client, settings.request_timeout, self._time.time_left, self._time.slots
         )
@@ -203,7 +203,7 @@ class Poller:
                 return
             unit.failures = 0
             provider = unit.group.provider
-            judged, waiting = self._judge.screen(unit.group_index, provider, unit.job_ids, results)
+            judged, waiting = self._rules.screen(unit.group_index, provider, unit.job_ids, results)
             self._record(unit, await self._reasons.explained(provider, judged))
             if not unit.job_ids or not (self.settings.until_terminal or waiting):
                 return

@@ -10,7 +10,7 @@ import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from jobwatch import exitcodes
+from jobwatch.core import exitcodes
 
 BACKOFF_START = 1.0
 BACKOFF_CAP = 60.0

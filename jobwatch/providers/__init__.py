@@ -1,4 +1,4 @@
-"""The provider adapters. Adding one means a module and its name on the line below."""
+"""The provider adapters. Adding one means a folder and its name on the line below."""
 
 from __future__ import annotations
 

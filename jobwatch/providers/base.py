@@ -10,10 +10,10 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from jobwatch.config import ProviderSettings
-from jobwatch.errors import CredentialsError, JobwatchError, StateUnknownError, UsageError
+from jobwatch.core.errors import CredentialsError, JobwatchError, StateUnknownError, UsageError
+from jobwatch.core.keys import missing_key_error
+from jobwatch.core.models import JobState, JobStatus
 from jobwatch.http import Client, expect_json_object
-from jobwatch.keys import missing_key_error
-from jobwatch.models import JobState, JobStatus
 from jobwatch.providers.spec import ContextField, Endpoint, RefForm
 
 # A parse result per job: its status, or the error that stands for it (e.g. one Coze document
@@ -56,6 +56,9 @@ class Provider(ABC):
     # Context that `--running` implies (Firecrawl's active list holds crawls only).
     running_context: ClassVar[Mapping[str, Any]] = {}
     running_noun: ClassVar[str] = "unfinished jobs"  # what --running lists, for messages
+    # The module of its simulator stand-in (`jobwatch sim`): a function per endpoint, by the
+    # endpoint's name, and any `ALIASES`. Named, not imported: only the simulator loads it.
+    stand_in: ClassVar[str]
 
     def __init__(self, settings: ProviderSettings, **context: Any) -> None:
         """Bound to `settings` and to the context its jobs share: each of its context fields,

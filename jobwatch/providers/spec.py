@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from string import Formatter
 from typing import Any
 
-from jobwatch.ids import path_segment
+from jobwatch.core.ids import path_segment
 
 
 @dataclass(frozen=True)

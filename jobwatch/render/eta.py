@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass, field
 
-from jobwatch.models import JobStatus
+from jobwatch.core.models import JobStatus
 
 WINDOW_SECONDS = 120.0
 MAX_SAMPLES = 30

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TextIO
 
-from jobwatch import exitcodes
-from jobwatch.models import JobState, JobStatus
+from jobwatch.core import exitcodes
+from jobwatch.core.models import JobState, JobStatus
 from jobwatch.render import reasons
 from jobwatch.render.text import amount, job_name, percent
 

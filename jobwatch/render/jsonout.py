@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from typing import Any, TextIO
 
-from jobwatch.models import JobStatus
+from jobwatch.core.models import JobStatus
 from jobwatch.poll import Event, RetryEvent, StatusEvent
 
 

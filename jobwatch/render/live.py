@@ -12,7 +12,7 @@ from rich.progress_bar import ProgressBar
 from rich.table import Table
 from rich.text import Text
 
-from jobwatch.models import Item, JobState, JobStatus
+from jobwatch.core.models import Item, JobState, JobStatus
 from jobwatch.poll import Event, RetryEvent, StatusEvent, WarningEvent
 from jobwatch.render import rows
 from jobwatch.render.eta import EtaEstimator

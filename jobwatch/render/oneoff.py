@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from jobwatch.models import JobStatus
+from jobwatch.core.models import JobStatus
 from jobwatch.render.text import amount, job_line, percent, state_style
 
 

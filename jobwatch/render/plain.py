@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from rich.console import Console
 
-from jobwatch.models import JobState, JobStatus
+from jobwatch.core.models import JobState, JobStatus
 from jobwatch.poll import Event, RetryEvent, StatusEvent, WarningEvent
 from jobwatch.render.reasons import has_reason_line
 from jobwatch.render.text import (

@@ -21,8 +21,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from jobwatch.models import JobState, JobStatus
-from jobwatch.poll.judge import done_counts
+from jobwatch.core.models import JobState, JobStatus
+from jobwatch.poll.rules import done_counts
 from jobwatch.render.text import is_problem, job_name, state_phrase, state_style
 
 SHOWN = 5  # errors (or files) listed per job; the JOB's extra.errors keeps up to 20

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
-from jobwatch.models import JobState, JobStatus
+from jobwatch.core.models import JobState, JobStatus
 from jobwatch.render.text import is_problem, is_unread
 
 Key = TypeVar("Key")

@@ -7,8 +7,8 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from jobwatch import exitcodes
-from jobwatch.models import JobState, JobStatus
+from jobwatch.core import exitcodes
+from jobwatch.core.models import JobState, JobStatus
 
 if TYPE_CHECKING:
     from jobwatch.poll import RetryEvent

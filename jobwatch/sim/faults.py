@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from jobwatch.sim.jobbook import JobBook, Visit
+from jobwatch.sim.jobs import SimJobs, Visit
 from jobwatch.sim.replies import DROP, Reply, text_reply
 from jobwatch.sim.stories import Fault
 
@@ -44,7 +44,7 @@ class FaultBodies:
 
 
 def visit_job(
-    book: JobBook, provider: str, job_id: str, faults: FaultBodies, missing: Reply, scope: str = ""
+    book: SimJobs, provider: str, job_id: str, faults: FaultBodies, missing: Reply, scope: str = ""
 ) -> Visit | Reply:
     """The job's visit, or the answer that stops the request first: its fault, else `missing`
     when the job is not found."""

@@ -1,9 +1,11 @@
 """The simulator's routes. Each provider endpoint (its `endpoints`: what for, method, path) is
 answered by the function of the same name (`status`, `running`, `cancel`, ...) in the
-provider's simulator modules below; a few aliases the real servers answer too are added."""
+provider's stand-in module (`Provider.stand_in`, e.g. jobwatch/providers/firecrawl/sim.py),
+with the aliases a stand-in lists in its `ALIASES`."""
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Callable
 from string import Formatter
@@ -11,29 +13,12 @@ from types import ModuleType
 from urllib.parse import unquote
 
 from jobwatch.providers import PROVIDERS
+from jobwatch.providers.base import Provider
 from jobwatch.providers.spec import Endpoint
-from jobwatch.sim import brightdata, coze, firecrawl, firecrawl_jobs, zilliz, zilliz_jobs
-from jobwatch.sim.jobbook import JobBook
+from jobwatch.sim.jobs import SimJobs
 from jobwatch.sim.replies import Reply, SimRequest, json_reply
 
 Handler = Callable[..., Reply]  # (request, book, **the path parameters of its endpoint)
-
-# Each provider's simulator modules, looked in for a handler in this order.
-MODULES: dict[str, tuple[ModuleType, ...]] = {
-    "brightdata": (brightdata,),
-    "zilliz": (zilliz, zilliz_jobs),
-    "coze": (coze,),
-    "firecrawl": (firecrawl, firecrawl_jobs),
-}
-# Paths the real servers answer as well, though jobwatch never calls them (ENDPOINTS-NEXT.md
-# 1.2: Firecrawl's v1 list and its `ongoing` alias; Milvus's older name for describe).
-_VERSIONS = {"version": ("v1", "v2")}
-ALIASES: tuple[tuple[Endpoint, Handler], ...] = (
-    (Endpoint("GET", "/{version}/crawl/active", _VERSIONS), firecrawl_jobs.running),
-    (Endpoint("GET", "/{version}/crawl/ongoing", _VERSIONS), firecrawl_jobs.running),
-    (Endpoint("POST", "/v2/vectordb/jobs/import/get_progress"), zilliz.milvus_status),
-)
-_KINDS = {"crawl": "crawl", "batch/scrape": "batch"}  # Firecrawl's kinds as the handlers take them
 
 
 def _pattern(endpoint: Endpoint) -> re.Pattern[str]:
@@ -47,22 +32,29 @@ def _pattern(endpoint: Endpoint) -> re.Pattern[str]:
     return re.compile("".join(parts))
 
 
-def handler(provider: str, what: str, endpoint: Endpoint) -> Handler:
-    """The function that answers this endpoint of the provider."""
-    for module in MODULES.get(provider, ()):
-        found: Handler | None = getattr(module, what, None)
-        if found is not None:
-            return found
-    raise LookupError(f"jobwatch sim has no handler for {provider} {what} ({endpoint})")
+def stand_in(cls: type[Provider]) -> ModuleType:
+    """The provider's simulator module, named by its class data (`Provider.stand_in`)."""
+    return importlib.import_module(cls.stand_in)
+
+
+def handler(cls: type[Provider], what: str, endpoint: Endpoint) -> Handler:
+    """The function that answers this endpoint of the provider: its stand-in's function of the
+    same name."""
+    found: Handler | None = getattr(stand_in(cls), what, None)
+    if found is None:
+        raise LookupError(f"jobwatch sim has no handler for {cls.name} {what} ({endpoint})")
+    return found
 
 
 def routes() -> list[tuple[str, re.Pattern[str], Handler]]:
     """Every provider endpoint and alias; fewer parameters first, so that a fixed path
     (`/v2/crawl/ongoing`) wins over a parameter (`/v2/{kind}/{job_id}`)."""
-    served = list(ALIASES)
-    for name, cls in PROVIDERS.items():
+    served: list[tuple[Endpoint, Handler]] = []
+    for cls in PROVIDERS.values():
         for what, endpoint in cls.endpoints.items():
-            served.append((endpoint, handler(name, what, endpoint)))
+            served.append((endpoint, handler(cls, what, endpoint)))
+        # Paths the real servers answer as well, though jobwatch never calls them.
+        served += getattr(stand_in(cls), "ALIASES", ())
     served.sort(key=lambda pair: len(pair[0].parameters))
     return [(endpoint.method, _pattern(endpoint), answer) for endpoint, answer in served]
 
@@ -70,13 +62,7 @@ def routes() -> list[tuple[str, re.Pattern[str], Handler]]:
 _ROUTES = routes()
 
 
-def _argument(name: str, value: str) -> str:
-    """A path parameter as its handler takes it: unquoted; a Firecrawl kind as `batch`/`crawl`."""
-    value = unquote(value)
-    return _KINDS[value] if name == "kind" else value
-
-
-def route(request: SimRequest, book: JobBook) -> Reply:
+def route(request: SimRequest, book: SimJobs) -> Reply:
     """The answer to one request: the matching provider handler's, else 404 or 405."""
     path_matched = False
     for method, pattern, answer in _ROUTES:
@@ -85,7 +71,7 @@ def route(request: SimRequest, book: JobBook) -> Reply:
             continue
         path_matched = True
         if method == request.method:
-            arguments = {name: _argument(name, value) for name, value in match.groupdict().items()}
+            arguments = {name: unquote(value) for name, value in match.groupdict().items()}
             return answer(request, book, **arguments)
     if path_matched:
         return json_reply({"error": f"method {request.method} not allowed here"}, 405)

@@ -9,7 +9,7 @@ from types import TracebackType
 from typing import Any, TextIO
 from urllib.parse import parse_qs, urlsplit
 
-from jobwatch.sim.jobbook import JobBook
+from jobwatch.sim.jobs import SimJobs
 from jobwatch.sim.replies import SimRequest
 from jobwatch.sim.requestlog import LogTarget, RequestLog
 from jobwatch.sim.routes import route
@@ -19,7 +19,7 @@ class _SimHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
 
     def __init__(
-        self, address: tuple[str, int], book: JobBook, log: RequestLog | None = None
+        self, address: tuple[str, int], book: SimJobs, log: RequestLog | None = None
     ) -> None:
         super().__init__(address, _Handler)
         self.book = book
@@ -119,7 +119,7 @@ def _open_server(host: str, port: int, speed: float, log: LogTarget | None) -> _
     """A bound server with a fresh job book; the request log is closed again if binding fails."""
     request_log = RequestLog.open(log)
     try:
-        return _SimHTTPServer((host, port), JobBook(speed=speed), request_log)
+        return _SimHTTPServer((host, port), SimJobs(speed=speed), request_log)
     except BaseException:
         if request_log is not None:
             request_log.close()

@@ -1,5 +1,5 @@
 """`jobwatch cancel`: every provider's cancel endpoint, from the documented answers
-(specs/ENDPOINTS-NEXT.md 1.3, 2.2, 3.2), over jobwatch.cancel.cancel_jobs with an
+(specs/ENDPOINTS-NEXT.md 1.3, 2.2, 3.2), over jobwatch.session.cancel.cancel_jobs with an
 httpx.MockTransport; and how several results make one exit code."""
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from collections.abc import Callable
 import httpx
 import pytest
 
-from jobwatch.cancel import CancelResult, cancel_jobs, exit_code
 from jobwatch.http import Client
 from jobwatch.providers import BrightData, Coze, Firecrawl, Provider, Zilliz
+from jobwatch.session.cancel import CancelResult, cancel_jobs, exit_code
 from tests.providers.conftest import settings
 
 BASE = "http://127.0.0.1:8787"

@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from jobwatch import exitcodes, notify
-from jobwatch.hooks import HookReporter, ends
-from jobwatch.models import JobState, JobStatus
+from jobwatch.core import exitcodes
+from jobwatch.core.models import JobState, JobStatus
 from jobwatch.poll import StatusEvent
+from jobwatch.session import notify
+from jobwatch.session.hooks import HookReporter, ends
 
 
 def job(job_id: str, state: JobState, status: str = "completed", **more: object) -> JobStatus:

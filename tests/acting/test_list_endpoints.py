@@ -1,6 +1,6 @@
 """`--running`: every provider's list endpoint, from the documented bodies
 (specs/ENDPOINTS-NEXT.md 1.2, 2.1, 3.1, 4), over the real request/answer round trip
-(jobwatch.running.list_running with an httpx.MockTransport)."""
+(jobwatch.session.listing.list_running with an httpx.MockTransport)."""
 
 from __future__ import annotations
 
@@ -12,10 +12,11 @@ from typing import Any
 import httpx
 import pytest
 
-from jobwatch import running
-from jobwatch.errors import CredentialsError, StateUnknownError, UsageError
+from jobwatch.core.errors import CredentialsError, StateUnknownError, UsageError
 from jobwatch.http import Client
-from jobwatch.providers import BrightData, Coze, Firecrawl, Provider, Zilliz, zilliz_jobs
+from jobwatch.providers import BrightData, Coze, Firecrawl, Provider, Zilliz
+from jobwatch.providers.zilliz import imports as zilliz_jobs
+from jobwatch.session import listing as running
 from tests.providers.conftest import settings
 
 BASE = "http://127.0.0.1:8787"
@@ -91,7 +92,7 @@ def snapshot(sid: str, status: str) -> dict[str, Any]:
 def test_brightdata_lists_starting_then_running_snapshots_of_the_dataset(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from jobwatch.providers import brightdata
+    from jobwatch.providers.brightdata import snapshots as brightdata
 
     monkeypatch.setattr(brightdata, "LIST_LIMIT", 2)
     pages = {
@@ -234,7 +235,7 @@ def coze_page(infos: list[tuple[str, int]], total: int) -> dict[str, Any]:
 def test_coze_pages_by_total_sends_agw_js_conv_and_keeps_processing_documents(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from jobwatch.providers import coze
+    from jobwatch.providers.coze import documents as coze
 
     monkeypatch.setattr(coze, "LIST_PAGE_SIZE", 2)
     pages = {

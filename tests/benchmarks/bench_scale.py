@@ -24,7 +24,7 @@ import uuid
 from benchkit import JOBWATCH, PYTHON, Run, Sim, machine, measure, sdk_script, verdict
 
 # `jobwatch` from the package found first on PYTHONPATH (-P: not from the current directory).
-_FROM_PATH = "import sys; from jobwatch.entry import main; sys.argv[0] = 'jobwatch'; main()"
+_FROM_PATH = "import sys; from jobwatch.cli.main import main; sys.argv[0] = 'jobwatch'; main()"
 
 
 def main() -> None:

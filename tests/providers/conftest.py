@@ -18,9 +18,9 @@ import httpx
 import pytest
 
 from jobwatch.config import ProviderSettings
-from jobwatch.errors import JobwatchError
+from jobwatch.core.errors import JobwatchError
+from jobwatch.core.models import JobStatus
 from jobwatch.http import Client, send
-from jobwatch.models import JobStatus
 from jobwatch.providers.base import JobStatusOrError, Provider
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"

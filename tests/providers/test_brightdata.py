@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from jobwatch.errors import CredentialsError, NotFoundError, RetryableError
-from jobwatch.models import JobState
+from jobwatch.core.errors import CredentialsError, NotFoundError, RetryableError
+from jobwatch.core.models import JobState
 from jobwatch.providers import BrightData
 from tests.contract import JOB_KEYS
 

@@ -6,14 +6,14 @@ import json
 
 import pytest
 
-from jobwatch.errors import (
+from jobwatch.core.errors import (
     CredentialsError,
     NotFoundError,
     RetryableError,
     StateUnknownError,
     UsageError,
 )
-from jobwatch.models import JobState, JobStatus
+from jobwatch.core.models import JobState, JobStatus
 from jobwatch.providers import Coze
 from tests.contract import JOB_KEYS
 

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from jobwatch.errors import CredentialsError, NotFoundError, RetryableError, StateUnknownError
-from jobwatch.models import JobState
+from jobwatch.core.errors import CredentialsError, NotFoundError, RetryableError, StateUnknownError
+from jobwatch.core.models import JobState
 from jobwatch.providers import Firecrawl
 from tests.contract import JOB_KEYS
 

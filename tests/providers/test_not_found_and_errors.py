@@ -10,7 +10,7 @@ import json
 import httpx
 import pytest
 
-from jobwatch.errors import (
+from jobwatch.core.errors import (
     CredentialsError,
     GoneError,
     JobwatchError,
@@ -18,8 +18,8 @@ from jobwatch.errors import (
     RetryableError,
     StateUnknownError,
 )
+from jobwatch.core.models import JobStatus
 from jobwatch.http import Client, send
-from jobwatch.models import JobStatus
 from jobwatch.providers import BrightData, Coze, Firecrawl, Zilliz
 
 from .conftest import call, endpoint, fixture_bytes, settings

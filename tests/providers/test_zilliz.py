@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from jobwatch.errors import (
+from jobwatch.core.errors import (
     CredentialsError,
     NotFoundError,
     RetryableError,
     StateUnknownError,
     UsageError,
 )
-from jobwatch.models import Item, JobState
+from jobwatch.core.models import Item, JobState
 from jobwatch.providers import Zilliz
 from tests.contract import ITEM_KEYS, JOB_KEYS
 

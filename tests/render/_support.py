@@ -7,7 +7,7 @@ from typing import Any
 
 from rich.console import Console
 
-from jobwatch.models import Item, JobState, JobStatus
+from jobwatch.core.models import Item, JobState, JobStatus
 
 
 class Clock:

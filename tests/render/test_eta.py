@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from jobwatch.models import JobState, JobStatus
+from jobwatch.core.models import JobState, JobStatus
 from jobwatch.render.eta import EtaEstimator
 
 from ._support import coze, firecrawl

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 
-from jobwatch.models import JobState
+from jobwatch.core.models import JobState
 from jobwatch.render import github
 
 from ._support import FC_ID, brightdata, coze, firecrawl

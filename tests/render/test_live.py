@@ -8,7 +8,7 @@ import re
 import pytest
 from rich.console import Console
 
-from jobwatch.models import JobState, JobStatus
+from jobwatch.core.models import JobState, JobStatus
 from jobwatch.poll import RetryEvent, StatusEvent, WarningEvent
 from jobwatch.render.live import REFRESH_PER_SECOND, LiveReporter, LiveView
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import json
 
-from jobwatch.models import JobState
+from jobwatch.core.models import JobState
 from jobwatch.poll import RetryEvent, StatusEvent, WarningEvent
 from jobwatch.render.jsonout import NdjsonReporter, print_document
 from tests.contract import JOB_KEYS

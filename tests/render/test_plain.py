@@ -7,11 +7,11 @@ import io
 
 import pytest
 
-from jobwatch.models import JobState
-from jobwatch.options import ColorMode, ProgressMode, RunOptions
+from jobwatch.cli.options import ColorMode, ProgressMode, RunOptions
+from jobwatch.core.models import JobState
 from jobwatch.poll import RetryEvent, StatusEvent, WarningEvent
 from jobwatch.render.plain import PlainReporter
-from jobwatch.run import Streams, make_console, wants_live
+from jobwatch.session.run import Streams, make_console, wants_live
 
 from ._support import FC_ID, Clock, brightdata, coze, firecrawl, output, plain_console, zilliz
 

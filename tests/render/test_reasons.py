@@ -3,7 +3,7 @@ ended badly, with its whole reason, and its files' reasons under it."""
 
 from __future__ import annotations
 
-from jobwatch.models import Item, JobState, JobStatus
+from jobwatch.core.models import Item, JobState, JobStatus
 from jobwatch.render.reasons import end_lines
 
 from ._support import brightdata, coze, firecrawl, zilliz

@@ -11,10 +11,10 @@ import httpx
 import pytest
 from watchkit import FakeClock, Reply, Script, firecrawl_body, settings
 
-from jobwatch.options import ColorMode, ProgressMode, RunOptions
+from jobwatch.cli.options import ColorMode, ProgressMode, RunOptions
 from jobwatch.poll import JobGroup
 from jobwatch.providers import Firecrawl
-from jobwatch.run import Streams, run
+from jobwatch.session.run import Streams, run
 
 PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 
-from jobwatch.models import Item, JobState
+from jobwatch.core.models import Item, JobState
 from jobwatch.render import github, reasons
 
 from ._support import FC_ID, brightdata, coze, firecrawl, zilliz

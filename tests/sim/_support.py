@@ -1,4 +1,4 @@
-"""Test helpers: a JobBook on a hand-moved clock, a direct router call, and polling."""
+"""Test helpers: a SimJobs on a hand-moved clock, a direct router call, and polling."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 import pytest
 
-from jobwatch.sim.jobbook import JobBook
+from jobwatch.sim.jobs import SimJobs
 from jobwatch.sim.replies import Reply, SimRequest
 from jobwatch.sim.routes import route
 
@@ -53,11 +53,11 @@ class Answer:
 
 
 class Caller:
-    """Sends requests straight to the router (no sockets) against a fake-clock JobBook."""
+    """Sends requests straight to the router (no sockets) against a fake-clock SimJobs."""
 
     def __init__(self, clock: FakeClock, speed: float = 1.0) -> None:
         self.clock = clock
-        self.book = JobBook(speed=speed, monotonic=clock.monotonic, now=clock.now)
+        self.book = SimJobs(speed=speed, monotonic=clock.monotonic, now=clock.now)
 
     def __call__(
         self,

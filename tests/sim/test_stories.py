@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from jobwatch.sim.jobbook import JobBook
+from jobwatch.sim.jobs import SimJobs
 from jobwatch.sim.stories import Fault, Phase, story_for
 
 from ._support import START, FakeClock
 
 
-def book(clock: FakeClock, speed: float = 1.0) -> JobBook:
-    return JobBook(speed=speed, monotonic=clock.monotonic, now=clock.now)
+def book(clock: FakeClock, speed: float = 1.0) -> SimJobs:
+    return SimJobs(speed=speed, monotonic=clock.monotonic, now=clock.now)
 
 
 @pytest.mark.parametrize(
@@ -133,7 +133,7 @@ def test_fault_stories_hit_the_first_requests_only(job_id: str, faults: list[Fau
 
 def test_speed_must_be_positive() -> None:
     with pytest.raises(ValueError):
-        JobBook(speed=0)
+        SimJobs(speed=0)
 
 
 def test_stall_story_stops_at_forty_percent_and_never_finishes() -> None:

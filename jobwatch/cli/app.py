@@ -1,0 +1,138 @@
+"""The Typer app: the root, the job commands (made from the option and provider tables in
+cli_jobs.py), `auth` (cli_auth.py), the simulator and the demo. What the job commands do is in
+jobcommand.py, which the fast path (fastargs.py) runs too."""
+
+from __future__ import annotations
+
+import inspect
+import sys
+from dataclasses import replace
+from typing import Annotated, Any
+
+import typer
+
+from jobwatch import version_line
+from jobwatch.cli.auth import auth_app, reports_errors
+from jobwatch.cli.cancel import add_cancel_command
+from jobwatch.cli.help import Command, Group, run_app
+from jobwatch.cli.jobs import add_job_commands, epilog, option_parameter
+from jobwatch.cli.options import SHARED, settle
+from jobwatch.core.errors import UsageError
+
+ROOT_EXAMPLES = (
+    "jobwatch demo",
+    "jobwatch firecrawl 6a1b2c3d-0000-4000-8000-00000000abcd --watch --timeout 30m",
+    "jobwatch watch --file jobs.toml",
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(version_line())
+        raise typer.Exit()
+
+
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    """Check and watch asynchronous jobs at Bright Data, Zilliz/Milvus, Coze and Firecrawl.
+
+    Exit codes: 0 succeeded, 1 a job failed or was cancelled, 2 usage error, 3 state could
+    not be learned, 4 credentials missing or rejected, 5 a job stalled, 124 --timeout reached,
+    130 interrupted (143 on SIGTERM, 129 on SIGHUP), 141 stdout closed.
+    """
+
+
+def make_app() -> typer.Typer:
+    """The app, with a command for each provider registered now (tests register a fifth)."""
+    app = typer.Typer(
+        cls=Group,
+        name="jobwatch",
+        no_args_is_help=True,
+        rich_markup_mode=None,
+        pretty_exceptions_enable=False,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    app.callback(epilog=epilog(ROOT_EXAMPLES))(_root)
+    add_job_commands(app)
+    add_cancel_command(app)
+    app.add_typer(auth_app, name="auth")
+    app.command(cls=Command, epilog=epilog(SIM_EXAMPLES))(sim)
+    app.command(cls=Command, epilog=epilog(("jobwatch demo",)))(demo)
+    return app
+
+
+SIM_EXAMPLES = (
+    "jobwatch sim --port 8787 --speed 10 &",
+    "jobwatch firecrawl demo-fail --base-url http://127.0.0.1:8787 --api-key any --watch",
+)
+
+
+@reports_errors
+def sim(
+    host: Annotated[
+        str, typer.Option("--host", metavar="ADDRESS", help="Address to bind.")
+    ] = "127.0.0.1",
+    port: Annotated[
+        int,
+        typer.Option("--port", min=0, max=65535, metavar="PORT", help="0 takes a free port."),
+    ] = 8787,
+    speed: Annotated[
+        float,
+        typer.Option("--speed", min=0.01, metavar="N", help="Run every story N times faster."),
+    ] = 1.0,
+    log: Annotated[
+        str | None,
+        typer.Option(
+            "--log",
+            metavar="FILE",
+            help="Log each request (time, method, path, status; never a key) to FILE, or - "
+            "for stderr.",
+        ),
+    ] = None,
+) -> None:
+    """Serve a local stand-in for the four providers' APIs, on loopback.
+
+    A job's id picks its story: -fail, -startfail, -partial, -stall, -late, -slow, -429,
+    -500, -flaky, -gone, -big (Firecrawl), -uncommitted (Milvus); any other id succeeds in
+    about 10 s. The key bad-key is rejected.
+    """
+    from jobwatch.sim.server import serve_forever
+
+    if log and log != "-":
+        try:
+            open(log, "a", encoding="utf-8").close()  # noqa: SIM115 - only a check
+        except OSError as exc:
+            raise UsageError(f"cannot write the request log {log}: {exc.strerror}") from None
+    try:
+        serve_forever(host, port, speed, sys.stdout, log=sys.stderr if log == "-" else log)
+    except OSError as exc:
+        raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror}; try --port 0") from None
+    except KeyboardInterrupt:
+        return
+
+
+@reports_errors
+def demo(**given: Any) -> int:
+    """Start the simulator in-process and watch a mix of demo jobs from all four providers."""
+    from jobwatch.cli.demo import run_demo
+
+    run, _ = settle(given, {}, "")
+    return run_demo(replace(run, watch=True, interval=1.0, timeout=60.0, request_timeout=5.0))
+
+
+demo.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+    [option_parameter(option) for option in SHARED if option.name in ("progress", "color")]
+)
+
+
+app = make_app()
+
+
+def main() -> None:
+    """The Typer side of the console script (also `python -m jobwatch`, which says `jobwatch`
+    in its help too)."""
+    sys.exit(run_app(app, "jobwatch"))

@@ -1,0 +1,43 @@
+"""`jobwatch demo`: the simulator in-process, and a live watch of a mix of demo jobs."""
+
+from __future__ import annotations
+
+from jobwatch.cli.options import RunOptions
+from jobwatch.config import ProviderSettings
+from jobwatch.poll import JobGroup
+from jobwatch.providers import BrightData, Coze, Firecrawl, Zilliz
+from jobwatch.session.run import run
+from jobwatch.sim.server import start_sim
+
+DEMO_KEY = "demo-key"
+
+
+def demo_groups(base_url: str) -> list[JobGroup]:
+    """A Bright Data snapshot, a Zilliz import with several files, a Coze dataset with
+    several documents and a Firecrawl batch scrape and crawl."""
+
+    def settings(cluster_id: str | None = None) -> ProviderSettings:
+        return ProviderSettings(
+            api_key=DEMO_KEY,
+            api_key_source="demo",
+            base_url=base_url,
+            region=None,
+            cluster_id=cluster_id,
+            profile="demo",
+        )
+
+    return [
+        JobGroup(BrightData(settings()), ["s_demo4x7enmven8djfq"]),
+        JobGroup(Zilliz(settings("in01-demo0123456789")), ["job-demo01a2b3c4d5e6f7"]),
+        JobGroup(
+            Coze(settings(), dataset_id="7441234567890123456"),
+            ["7442585813587689472", "7442585813587689473", "7442585813587689474"],
+        ),
+        JobGroup(Firecrawl(settings()), ["6a1b2c3d-0000-4000-8000-00000000demo"]),
+        JobGroup(Firecrawl(settings(), crawl=True), ["9f8e7d6c-0000-4000-8000-0000crawldemo"]),
+    ]
+
+
+def run_demo(options: RunOptions) -> int:
+    with start_sim(port=0, speed=1.0) as server:
+        return run(demo_groups(server.base_url), options)

@@ -1,0 +1,118 @@
+"""Job references for `jobwatch watch` (PRODUCT.md section 6): `provider:ID` words and the
+`[[job]]` tables of a jobs file, read by each provider's own reference forms and context fields."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jobwatch.core.errors import UsageError
+from jobwatch.core.ids import check_job_id
+from jobwatch.files import read_small_text
+from jobwatch.providers import PROVIDERS
+
+Context = tuple[tuple[str, Any], ...]
+
+
+@dataclass(frozen=True)
+class JobRef:
+    """One job: which provider, its id, and the context it shares with others (sorted pairs,
+    so that jobs with the same context compare equal)."""
+
+    provider: str
+    job_id: str
+    context: Context = ()
+
+    @classmethod
+    def of(cls, provider: str, job_id: str, **context: Any) -> JobRef:
+        kept = {name: value for name, value in context.items() if value not in (None, False)}
+        return cls(provider, job_id, tuple(sorted(kept.items())))
+
+
+def forms() -> str:
+    """Every reference form, for messages and help."""
+    return ", ".join(form.text for cls in PROVIDERS.values() for form in cls.reference_forms())
+
+
+def parse_ref(text: str) -> JobRef:
+    """`firecrawl:ID` and friends; a bad one is a usage error naming it."""
+    prefix, sep, rest = text.partition(":")
+    for cls in PROVIDERS.values():
+        for form in cls.reference_forms():
+            if sep and form.prefix == prefix and (read := form.read(rest)) is not None:
+                context, job_id = read
+                where = f"job reference {text!r}"
+                for value in context.values():
+                    if isinstance(value, str):
+                        check_job_id(value, where)
+                return JobRef.of(cls.name, check_job_id(job_id, where), **context)
+    raise UsageError(f"bad job reference {text!r}: use {forms()}")
+
+
+def load_jobs_file(path: Path) -> list[JobRef]:
+    """`[[job]]` tables with `provider`, `id` and the provider's context keys
+    (`cluster_id` for zilliz, `dataset_id` for coze, `crawl = true` for firecrawl)."""
+    text = read_small_text(path, "jobs file")  # bounded: `--file /dev/zero` ends at once
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise UsageError(f"jobs file {path} is not valid TOML: {exc}") from None
+    tables = data.get("job")
+    if not isinstance(tables, list) or not tables:
+        raise UsageError(f"jobs file {path} has no [[job]] tables")
+    lines = [n for n, line in enumerate(text.splitlines(), 1) if line.strip() == "[[job]]"]
+    refs = []
+    for number, table in enumerate(tables):
+        line = f", line {lines[number]}" if number < len(lines) else ""
+        refs.append(_ref_from_table(table, f"{path}{line} (job {number + 1}): "))
+    return refs
+
+
+def _ref_from_table(table: dict[str, Any], where: str) -> JobRef:
+    provider, job_id = table.get("provider"), table.get("id")
+    if not isinstance(provider, str) or not isinstance(job_id, (str, int)) or job_id == "":
+        raise UsageError(f"{where}each [[job]] needs provider and id")
+    if provider not in PROVIDERS:
+        raise UsageError(f"{where}unknown provider {provider!r} (use {', '.join(PROVIDERS)})")
+    fields = {field.name: field for field in PROVIDERS[provider].context_fields}
+    extra = set(table) - {"provider", "id"} - set(fields)
+    if extra:
+        raise UsageError(f"{where}unknown key(s) {', '.join(sorted(extra))} for {provider}")
+    context: dict[str, Any] = {}
+    for name, field in fields.items():
+        value = table.get(name)
+        if field.switch:
+            if not isinstance(value, bool | None):
+                raise UsageError(f"{where}{name} must be true or false")
+        elif value is not None:
+            if not isinstance(value, (str, int)) or isinstance(value, bool):
+                raise UsageError(f"{where}{name} must be a string")
+            value = check_job_id(str(value), f"{where}{name}")
+        if field.required and not value:
+            raise UsageError(f"{where}a {provider} job needs {name}")
+        context[name] = value
+    return JobRef.of(provider, check_job_id(str(job_id), f"{where}id"), **context)
+
+
+def with_defaults(ref: JobRef, defaults: Mapping[str, Any]) -> JobRef:
+    """The reference with `watch`'s context options (`--cluster-id`) where it names none."""
+    names = {field.name for field in PROVIDERS[ref.provider].context_fields}
+    given = dict(ref.context)
+    added = {name: value for name, value in defaults.items() if name in names and name not in given}
+    return JobRef.of(ref.provider, ref.job_id, **given, **added) if added else ref
+
+
+def group(refs: Sequence[JobRef], make: Callable[[JobRef], Any]) -> list[tuple[Any, list[str]]]:
+    """Refs that share a provider context become one group, in first-seen order."""
+    groups: dict[tuple[str, Context], tuple[Any, list[str]]] = {}
+    for ref in refs:
+        key = (ref.provider, ref.context)
+        if key not in groups:
+            groups[key] = (make(ref), [])
+        ids = groups[key][1]
+        if ref.job_id not in ids:
+            ids.append(ref.job_id)
+    return list(groups.values())

@@ -1,0 +1,41 @@
+"""Job ids on their way into a request: refused when they cannot name one job, and encoded as
+exactly one URL path segment when they go into a URL path (issue 10, strict requests)."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+from jobwatch.core.errors import UsageError
+
+# C0 controls (newline, tab, NUL, ESC, …), DEL and the C1 controls: Unicode category Cc.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+_DOT_SEGMENTS = frozenset({".", ".."})
+
+
+def check_job_id(text: str, argument: str) -> str:
+    """`text` unchanged when it can name one job; else a UsageError (exit 2) naming `argument`
+    (e.g. `SNAPSHOT_ID`, `--cluster-id`, `DATASET_ID`, a `watch` reference)."""
+    if text == "":
+        raise UsageError(f"{argument}: an empty job id names no job")
+    if text in _DOT_SEGMENTS:
+        raise UsageError(f"{argument}: {text!r} is not a job id (it names a URL folder)")
+    control = _CONTROL.search(text)
+    if control is not None:
+        raise UsageError(
+            f"{argument}: the job id {text!r} contains a control character "
+            f"(U+{ord(control.group()):04X}); pass the id alone, on one line"
+        )
+    return text
+
+
+def path_segment(text: str) -> str:
+    """`text` percent-encoded as ONE URL path segment: `/`, `?`, `#`, `%`, spaces, controls and
+    non-ASCII are all encoded, so an id can never reach another endpoint or add a query.
+
+    An empty id, `.` and `..` cannot be one segment (clients and servers fold dot segments into
+    the parent folder), so they are refused here too, whatever the caller checked before.
+    """
+    if text == "" or text in _DOT_SEGMENTS:
+        raise UsageError(f"the job id {text!r} cannot be sent: it is not one URL path segment")
+    return quote(text, safe="")

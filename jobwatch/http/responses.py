@@ -1,0 +1,123 @@
+"""Reading answers: HTTP statuses mapped to jobwatch errors, Retry-After, JSON and text bodies.
+
+Nothing here raises on a body a server chose: deep nesting, invalid UTF-8, numbers too big
+for a float or too long for an int all read as "not JSON"."""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import math
+import re
+import time
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+
+from jobwatch.core.errors import CredentialsError, NotFoundError, RetryableError, StateUnknownError
+
+RETRYABLE_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
+_DELTA_SECONDS = re.compile(r"\d+(?:\.\d+)?")
+
+
+def retry_after_seconds(value: str | None, now: Callable[[], float] = time.time) -> float | None:
+    """Parse a Retry-After header: delta-seconds or an HTTP date.
+
+    None when absent, garbled, negative or not finite (`inf`, `nan`, `1e400`)."""
+    if not value:
+        return None
+    value = value.strip()
+    if _DELTA_SECONDS.fullmatch(value):
+        seconds = float(value)
+        return seconds if math.isfinite(seconds) else None
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+        wait = when.timestamp() - now()
+    except (TypeError, ValueError, OverflowError, IndexError, OSError):
+        return None
+    return max(0.0, wait) if math.isfinite(wait) else None
+
+
+def _finite(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(f"number out of range: {text[:20]}")
+    return number
+
+
+def _no_constant(text: str) -> Any:
+    raise ValueError(f"not a JSON number: {text}")
+
+
+def json_body(response: httpx.Response) -> Any | None:
+    """The parsed JSON body, or None when the body is not JSON (or not one jobwatch can hold)."""
+    try:
+        return json.loads(response.content, parse_float=_finite, parse_constant=_no_constant)
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
+        return None
+
+
+def body_text(response: httpx.Response, limit: int = 300) -> str:
+    """The body as one short line, for messages; an HTML page (a proxy's) by its title."""
+    head = response.content[: limit * 8 + 4096]
+    try:
+        text = head.decode(response.charset_encoding or "utf-8", errors="replace")
+    except LookupError:  # a charset Python does not know
+        text = head.decode("utf-8", errors="replace")
+    if "html" in response.headers.get("Content-Type", "") or text.lstrip()[:1] == "<":
+        title = _HTML_TITLE.search(text)
+        named = f": {' '.join(title[1].split())[:limit]}" if title else ""
+        return f"an HTML page{named} (from a proxy or gateway?)"
+    text = " ".join(text.split())
+    more = len(text) > limit or len(response.content) > limit * 8 + 4096
+    return text[:limit] + ("…" if more else "")
+
+
+_HTML_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+
+
+def error_text(response: httpx.Response, *keys: str) -> str:
+    """The provider's error message: the first of `keys` in a JSON body, else the plain text."""
+    body = json_body(response)
+    if isinstance(body, dict):
+        for key in keys:
+            value = body.get(key)
+            if isinstance(value, str) and value:
+                return value
+    return body_text(response) or response.reason_phrase or f"HTTP {response.status_code}"
+
+
+def raise_for_status(response: httpx.Response, message: str, *, provider: str) -> None:
+    """Map a non-2xx HTTP status to the error it means. `message` is the provider's own text."""
+    status = response.status_code
+    if status < 300:
+        return
+    detail = f"{provider}: HTTP {status}: {message}"
+    if status in (401, 403):
+        raise CredentialsError(detail)
+    if status == 404:
+        raise NotFoundError(detail)
+    if status in RETRYABLE_STATUS or status >= 500:
+        raise RetryableError(
+            detail,
+            retry_after=retry_after_seconds(response.headers.get("Retry-After")),
+            rate_limited=status == 429,
+        )
+    raise StateUnknownError(detail)
+
+
+def expect_json_object(response: httpx.Response, *, provider: str) -> dict[str, Any]:
+    """A 2xx body that must be a JSON object; anything else (a proxy's HTML page) is retried."""
+    body = json_body(response)
+    if not isinstance(body, dict):
+        kind = response.headers.get("Content-Type", "unknown type").split(";")[0]
+        raise RetryableError(
+            f"{provider}: HTTP {response.status_code} answer is not a JSON object ({kind}): "
+            f"{body_text(response, 120)}"
+        )
+    return body
+
+
+def host_of(url: str) -> str:
+    return httpx.URL(url).netloc.decode("ascii")

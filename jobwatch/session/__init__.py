@@ -1,0 +1,1 @@
+"""One run: listing, watching and cancelling jobs, with hooks and notifications."""
