@@ -16,13 +16,13 @@ from typing import Any
 
 import httpx
 from pydantic import BaseModel
-from watchkit import BASE, settings
 
 from jobwatch.core.errors import RetryableError
 from jobwatch.core.models import Item, JobState, JobStatus
 from jobwatch.http import Client, raise_for_status
 from jobwatch.poll import JobGroup
 from jobwatch.providers.base import JobStatusOrError, Provider
+from tests.watchkit import BASE, settings
 
 
 class FakeBody(BaseModel):

@@ -17,10 +17,10 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
-from hostile import ForwardProxy
 
 from jobwatch.core.errors import RetryableError
 from jobwatch.http import Client, send
+from tests.hostile import ForwardProxy
 
 PATHS = ["direct", "proxy"]
 

@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 import tomli_w
-from cli_helpers import FC_KEY, Fake, clean_environment, invoke, reply
 
 from jobwatch import config
+from tests.cli_helpers import FC_KEY, Fake, clean_environment, invoke, reply
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 import tomli_w
-from cli_helpers import FC_KEY, clean_environment, invoke
+
+from tests.cli_helpers import FC_KEY, clean_environment, invoke
 
 OLD = {"profiles": {"default": {"coze": {"region": "cn"}}}}
 

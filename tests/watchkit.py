@@ -19,9 +19,10 @@ from typing import Any
 import httpx
 
 from jobwatch.config import ProviderSettings
+from jobwatch.core.events import Event, RetryEvent, StatusEvent
+from jobwatch.core.events import WarningEvent as WarningEvent  # re-exported for the tests
 from jobwatch.http import Client
-from jobwatch.poll import Event, JobGroup, Poller, PollSettings, RetryEvent, StatusEvent
-from jobwatch.poll import WarningEvent as WarningEvent  # re-exported for the tests
+from jobwatch.poll import JobGroup, Poller, PollSettings
 
 BASE = "http://sim.test"
 START = 1000.0  # the fake clock does not start at 0, so deadlines must be absolute

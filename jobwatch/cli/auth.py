@@ -12,9 +12,9 @@ import typer
 
 from jobwatch.cli.help import Command, Group
 from jobwatch.cli.jobs import TYPER_EXITS, complete_profiles, epilog
-from jobwatch.cli.options import Region
 from jobwatch.core.errors import UsageError
 from jobwatch.core.exitcodes import exit_code_of
+from jobwatch.core.settings import Region
 from jobwatch.providers import PROVIDERS
 from jobwatch.providers.base import Provider, check_base_url
 

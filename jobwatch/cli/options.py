@@ -13,10 +13,7 @@ from enum import StrEnum
 from typing import Any, Literal
 
 from jobwatch.cli.values import (
-    ColorMode,
     Convert,
-    ProgressMode,
-    Region,
     choice,
     count,
     duration,
@@ -26,7 +23,7 @@ from jobwatch.cli.values import (
     text,
     window,
 )
-from jobwatch.core.settings import Access, RunOptions
+from jobwatch.core.settings import Access, ColorMode, ProgressMode, Region, RunOptions
 
 __all__ = [
     "Access",

@@ -16,24 +16,6 @@ Raw = str | int | float | bool
 Convert = Callable[[Raw, str], Any]
 
 
-class ProgressMode(StrEnum):
-    AUTO = "auto"
-    LIVE = "live"
-    PLAIN = "plain"
-    NONE = "none"
-
-
-class Region(StrEnum):
-    GLOBAL = "global"
-    CN = "cn"
-
-
-class ColorMode(StrEnum):
-    AUTO = "auto"
-    ALWAYS = "always"
-    NEVER = "never"
-
-
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smh]?)\s*$")
 
 

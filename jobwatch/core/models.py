@@ -9,6 +9,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from jobwatch.core import exitcodes
+
 
 class JobState(StrEnum):
     """A provider status word, folded into one of five states (plus our own `unknown` and
@@ -39,6 +41,12 @@ _TERMINAL = frozenset(
         JobState.STALLED,
     }
 )
+
+
+# The status of a job with no answer yet (the poll loop's placeholder) ...
+NOT_READ_STATUS = "not read yet"
+# ... and of a job "not found" inside the --wait-for-start window (README: Gates).
+NOT_FOUND_YET = "not found yet"
 
 
 def utc_now_iso() -> str:
@@ -143,3 +151,44 @@ def ratio(completed: int | None, total: int | None) -> float | None:
 def present(**fields: Any) -> dict[str, Any]:
     """The fields that have a value: what goes under a JOB's `extra`."""
     return {key: value for key, value in fields.items() if value is not None}
+
+
+def is_unread(job: JobStatus) -> bool:
+    """True for the placeholder of a job not read yet: it counts as `pending` on screen, whether
+    the poller marks it `unknown` or `pending`. A job whose first poll ended in an error (a 404)
+    is not one: it carries the error."""
+    return (
+        job.status == NOT_READ_STATUS
+        and job.state in (JobState.PENDING, JobState.UNKNOWN)
+        and job.error_exit_code in (None, exitcodes.TIMEOUT)
+    )
+
+
+def job_name(job: JobStatus) -> str:
+    """`coze DATASET/DOC`, `firecrawl ID`: how a job is named in lines and messages."""
+    ident = f"{job.dataset_id}/{job.id}" if job.dataset_id else job.id
+    return f"{job.provider} {ident}"
+
+
+def done_counts(job: JobStatus) -> tuple[int, int | None, str] | None:
+    """What a gate judges: (done, total, unit) from the job's counts, else from its parts (the
+    files that succeeded, of all); None for a job without either (Bright Data, Coze)."""
+    if job.completed is not None:
+        return job.completed, job.total, job.unit or "units"
+    if job.items:
+        done = sum(1 for item in job.items if item.state is JobState.SUCCEEDED)
+        return done, len(job.items), "files"
+    return None
+
+
+def wants_reasons(job: JobStatus) -> bool:
+    """Whether an ended job's errors are worth reading: it failed (or fell short of a gate), was
+    cancelled, or succeeded with fewer units done than attempted."""
+    if job.state is JobState.FAILED or job.state is JobState.CANCELLED:
+        return True
+    return (
+        job.state is JobState.SUCCEEDED
+        and job.completed is not None
+        and job.total is not None
+        and job.completed < job.total
+    )

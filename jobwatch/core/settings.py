@@ -1,12 +1,31 @@
-"""What a job command was asked to do, read and checked: how to poll and print (RunOptions),
-and which credentials and endpoint (Access). Filled from the option table (options.py)."""
+"""What a run was asked to do, read and checked: how to poll and print (RunOptions), and which
+credentials and endpoint (Access). The command line fills them from its option table
+(jobwatch/cli/options.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 
-from jobwatch.cli.values import ColorMode, ProgressMode, Region
+
+class ProgressMode(StrEnum):
+    AUTO = "auto"
+    LIVE = "live"
+    PLAIN = "plain"
+    NONE = "none"
+
+
+class Region(StrEnum):
+    GLOBAL = "global"
+    CN = "cn"
+
+
+class ColorMode(StrEnum):
+    AUTO = "auto"
+    ALWAYS = "always"
+    NEVER = "never"
+
 
 # A one-off check gives up after this long in all; a watch in CI after CI_TIMEOUT.
 ONEOFF_TIMEOUT = 30.0

@@ -1,7 +1,8 @@
-"""The poll loop, in small rooms: `events` (what goes in and out), `schedule` (time, backoff,
-host rate gates), `book` (the latest status of every job, cleaned), `loop` (the Poller)."""
+"""The watch loop, which draws nothing: `settings` (what it is given), `schedule` (time, backoff,
+host rate gates), `results` (the latest status of every job, cleaned), `rules` (not found yet,
+stalled, gates), `job_errors` (why an ended job failed) and `loop` (the Poller). What it yields
+is in jobwatch/core/events.py."""
 
-from jobwatch.core.sanitize import MIN_SECRET
 from jobwatch.poll.loop import Poller
 from jobwatch.poll.results import JobResults
 from jobwatch.poll.schedule import (
@@ -14,31 +15,19 @@ from jobwatch.poll.schedule import (
     Sleep,
     backoff_delay,
 )
-from jobwatch.poll.settings import (
-    Event,
-    JobGroup,
-    PollSettings,
-    RetryEvent,
-    StatusEvent,
-    WarningEvent,
-)
+from jobwatch.poll.settings import JobGroup, PollSettings
 
 __all__ = [
     "BACKOFF_CAP",
     "BACKOFF_START",
     "MAX_WAIT",
-    "MIN_SECRET",
     "SPREAD_ABOVE",
     "Clock",
-    "Event",
     "HostGate",
-    "JobResults",
     "JobGroup",
+    "JobResults",
     "PollSettings",
     "Poller",
-    "RetryEvent",
     "Sleep",
-    "StatusEvent",
-    "WarningEvent",
     "backoff_delay",
 ]

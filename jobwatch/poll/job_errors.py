@@ -14,10 +14,9 @@ from collections.abc import Callable, Sequence
 import httpx
 
 from jobwatch.core.errors import JobwatchError, StateUnknownError
-from jobwatch.core.models import JobStatus
+from jobwatch.core.models import JobStatus, wants_reasons
 from jobwatch.http import Client, send
 from jobwatch.poll.results import describe_exception
-from jobwatch.poll.rules import wants_reasons
 from jobwatch.providers.base import JobStatusOrError, Provider
 
 

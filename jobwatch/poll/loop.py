@@ -17,6 +17,7 @@ import httpx
 
 from jobwatch.core import exitcodes
 from jobwatch.core.errors import JobwatchError, NotFoundError, RetryableError
+from jobwatch.core.events import Event, RetryEvent
 from jobwatch.core.models import JobStatus
 from jobwatch.http import Client, host_of, send
 from jobwatch.poll.job_errors import ErrorReader
@@ -32,7 +33,7 @@ from jobwatch.poll.schedule import (
     backoff_delay,
     usable_wait,
 )
-from jobwatch.poll.settings import Event, JobGroup, PollSettings, RetryEvent
+from jobwatch.poll.settings import JobGroup, PollSettings
 from jobwatch.providers.base import JobStatusOrError
 
 

@@ -8,10 +8,10 @@ from collections.abc import Callable, Iterable, Sequence
 
 from jobwatch.core import exitcodes
 from jobwatch.core.errors import JobwatchError
-from jobwatch.core.models import JobState, JobStatus, utc_now_iso
+from jobwatch.core.events import Event, StatusEvent, WarningEvent
+from jobwatch.core.models import NOT_FOUND_YET, NOT_READ_STATUS, JobState, JobStatus, utc_now_iso
 from jobwatch.core.sanitize import clean_job, clean_text, hunted_secrets
-from jobwatch.poll.rules import NOT_FOUND_YET
-from jobwatch.poll.settings import Event, JobGroup, StatusEvent, WarningEvent
+from jobwatch.poll.settings import JobGroup
 from jobwatch.providers.base import JobStatusOrError, Provider
 
 # A job in the book: (index of its group, job id).
@@ -160,6 +160,6 @@ def _not_read(provider: Provider, job_id: str) -> JobStatus:
         id=job_id,
         dataset_id=dataset_id,
         state=JobState.PENDING,
-        status="not read yet",
+        status=NOT_READ_STATUS,
         message="no answer yet",
     )

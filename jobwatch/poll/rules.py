@@ -7,53 +7,19 @@ and a tuple comparison when a stall timeout is set."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 from jobwatch.core.errors import GoneError, NotFoundError
-from jobwatch.core.models import JobState, JobStatus
+from jobwatch.core.models import NOT_FOUND_YET, JobState, JobStatus, done_counts
+from jobwatch.core.text import duration, share_text
 from jobwatch.poll.schedule import Clock
 from jobwatch.poll.settings import PollSettings
 from jobwatch.providers.base import JobStatusOrError, Provider
-from jobwatch.render.text import duration
-
-# The provider status shown for a job that is not found inside the --wait-for-start window.
-NOT_FOUND_YET = "not found yet"
 
 Key = tuple[int, str]  # (index of its group, job id), as in book.py
 # What counts as a change: status word, counts, progress and parts (Bright Data gives no
 # counts, so there only its status word moves).
 Signature = tuple[object, ...]
-
-
-def done_counts(job: JobStatus) -> tuple[int, int | None, str] | None:
-    """What a gate judges: (done, total, unit) from the job's counts, else from its parts (the
-    files that succeeded, of all); None for a job without either (Bright Data, Coze)."""
-    if job.completed is not None:
-        return job.completed, job.total, job.unit or "units"
-    if job.items:
-        done = sum(1 for item in job.items if item.state is JobState.SUCCEEDED)
-        return done, len(job.items), "files"
-    return None
-
-
-def wants_reasons(job: JobStatus) -> bool:
-    """Whether an ended job's errors are worth reading: it failed (or fell short of a gate), was
-    cancelled, or succeeded with fewer units done than attempted."""
-    if job.state is JobState.FAILED or job.state is JobState.CANCELLED:
-        return True
-    return (
-        job.state is JobState.SUCCEEDED
-        and job.completed is not None
-        and job.total is not None
-        and job.completed < job.total
-    )
-
-
-def share_text(share: float) -> str:
-    """`30 %`, `94.6 %`: rounded down, so that a share under a gate never prints as equal."""
-    tenths = math.floor(share * 1000 + 1e-9) / 10
-    return f"{tenths:.0f} %" if tenths == int(tenths) else f"{tenths:.1f} %"
 
 
 class Rules:

@@ -1,11 +1,10 @@
-"""What the poll loop is given (job groups, settings) and what it yields (events)."""
+"""What the poll loop is given: job groups and settings (what it yields: core/events.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from jobwatch.core.models import JobStatus
 from jobwatch.providers.base import Provider
 
 
@@ -37,29 +36,3 @@ class PollSettings:
     wait_for_start: float = 0.0
     min_completed: int | None = None
     min_success: float | None = None
-
-
-@dataclass(frozen=True)
-class StatusEvent:
-    """A job's status changed (or was read for the first time)."""
-
-    job: JobStatus
-
-
-@dataclass(frozen=True)
-class RetryEvent:
-    """A poll failed in a way worth retrying; the next try comes after `delay` seconds."""
-
-    provider: str
-    job_id: str
-    attempt: int
-    delay: float
-    reason: str
-
-
-@dataclass(frozen=True)
-class WarningEvent:
-    text: str
-
-
-Event = StatusEvent | RetryEvent | WarningEvent

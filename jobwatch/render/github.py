@@ -6,9 +6,9 @@ from collections.abc import Mapping, Sequence
 from typing import TextIO
 
 from jobwatch.core import exitcodes
-from jobwatch.core.models import JobState, JobStatus
+from jobwatch.core.models import JobState, JobStatus, job_name
 from jobwatch.render import reasons
-from jobwatch.render.text import amount, job_name, percent
+from jobwatch.render.text import amount, percent
 
 _ANNOTATED = (JobState.FAILED, JobState.CANCELLED, JobState.STALLED)
 

@@ -6,8 +6,8 @@ import json
 from collections.abc import Sequence
 from typing import Any, TextIO
 
+from jobwatch.core.events import Event, RetryEvent, StatusEvent
 from jobwatch.core.models import JobStatus
-from jobwatch.poll import Event, RetryEvent, StatusEvent
 
 
 def dumps(document: dict[str, Any]) -> str:

@@ -12,19 +12,12 @@ from rich.progress_bar import ProgressBar
 from rich.table import Table
 from rich.text import Text
 
-from jobwatch.core.models import Item, JobState, JobStatus
-from jobwatch.poll import Event, RetryEvent, StatusEvent, WarningEvent
+from jobwatch.core.events import Event, RetryEvent, StatusEvent, WarningEvent
+from jobwatch.core.models import Item, JobState, JobStatus, is_unread
+from jobwatch.core.text import duration
 from jobwatch.render import rows
 from jobwatch.render.eta import EtaEstimator
-from jobwatch.render.text import (
-    duration,
-    is_unread,
-    outcome_line,
-    retry_note,
-    shown_state,
-    state_counts,
-    state_style,
-)
+from jobwatch.render.text import outcome_line, retry_note, shown_state, state_counts, state_style
 
 REFRESH_PER_SECOND = 4
 RECENT_SECONDS = 30.0

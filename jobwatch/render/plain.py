@@ -8,13 +8,12 @@ from dataclasses import dataclass
 
 from rich.console import Console
 
-from jobwatch.core.models import JobState, JobStatus
-from jobwatch.poll import Event, RetryEvent, StatusEvent, WarningEvent
+from jobwatch.core.events import Event, RetryEvent, StatusEvent, WarningEvent
+from jobwatch.core.models import JobState, JobStatus, job_name
+from jobwatch.core.text import duration
 from jobwatch.render.reasons import has_reason_line
 from jobwatch.render.text import (
-    duration,
     job_line,
-    job_name,
     names_by_id,
     outcome_line,
     retry_line,

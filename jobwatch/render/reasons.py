@@ -21,9 +21,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from jobwatch.core.models import JobState, JobStatus
-from jobwatch.poll.rules import done_counts
-from jobwatch.render.text import is_problem, job_name, state_phrase, state_style
+from jobwatch.core.models import JobState, JobStatus, done_counts, job_name
+from jobwatch.render.text import is_problem, state_phrase, state_style
 
 SHOWN = 5  # errors (or files) listed per job; the JOB's extra.errors keeps up to 20
 _BAD_ENDS = (JobState.FAILED, JobState.CANCELLED, JobState.STALLED)

@@ -7,8 +7,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
-from jobwatch.core.models import JobState, JobStatus
-from jobwatch.render.text import is_problem, is_unread
+from jobwatch.core.models import JobState, JobStatus, is_unread
+from jobwatch.render.text import is_problem
 
 Key = TypeVar("Key")
 

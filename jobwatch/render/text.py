@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from jobwatch.core import exitcodes
-from jobwatch.core.models import JobState, JobStatus
+from jobwatch.core.models import JobState, JobStatus, is_unread, job_name
+from jobwatch.core.text import duration
 
 if TYPE_CHECKING:
-    from jobwatch.poll import RetryEvent
+    from jobwatch.core.events import RetryEvent
 
 STATE_STYLES: dict[str, str] = {
     JobState.PENDING: "dim",
@@ -23,8 +22,6 @@ STATE_STYLES: dict[str, str] = {
     JobState.STALLED: "bright_yellow",
 }
 
-# The poller's placeholder for a job with no answer yet (jobwatch/poll.py `_not_read`).
-NOT_READ_STATUS = "not read yet"
 
 # States that end in a line with the whole reason after the last frame or summary.
 PROBLEM_STATES = frozenset({"failed", "cancelled", "stalled", "unknown"})
@@ -33,17 +30,6 @@ PROBLEM_STATES = frozenset({"failed", "cancelled", "stalled", "unknown"})
 def state_style(state: str) -> str:
     """The colour of a state."""
     return STATE_STYLES.get(state, "yellow")
-
-
-def is_unread(job: JobStatus) -> bool:
-    """True for the placeholder of a job not read yet: it counts as `pending` on screen, whether
-    the poller marks it `unknown` or `pending`. A job whose first poll ended in an error (a 404)
-    is not one: it carries the error."""
-    return (
-        job.status == NOT_READ_STATUS
-        and job.state in (JobState.PENDING, JobState.UNKNOWN)
-        and job.error_exit_code in (None, exitcodes.TIMEOUT)
-    )
 
 
 def shown_state(job: JobStatus) -> str:
@@ -62,18 +48,6 @@ def short_id(job_id: str, width: int = 16) -> str:
         return job_id
     keep = (width - 1) // 2
     return f"{job_id[:keep]}…{job_id[-keep:]}"
-
-
-def duration(seconds: float | None) -> str:
-    """`7s`, `1m05s`, `2h03m`; `-` when unknown."""
-    if seconds is None or math.isnan(seconds) or seconds < 0:
-        return "-"
-    whole = int(seconds)
-    if whole < 60:
-        return f"{whole}s"
-    if whole < 3600:
-        return f"{whole // 60}m{whole % 60:02d}s"
-    return f"{whole // 3600}h{whole % 3600 // 60:02d}m"
 
 
 def delay(seconds: float) -> str:
@@ -116,12 +90,6 @@ def amount(job: JobStatus) -> str:
     done = "?" if job.completed is None else str(job.completed)
     total = "?" if job.total is None else str(job.total)
     return f"{done}/{total}" + (f" {job.unit}" if job.unit else "")
-
-
-def job_name(job: JobStatus) -> str:
-    """`coze DATASET/DOC`, `firecrawl ID`: how a job is named in lines and messages."""
-    ident = f"{job.dataset_id}/{job.id}" if job.dataset_id else job.id
-    return f"{job.provider} {ident}"
 
 
 def state_phrase(job: JobStatus) -> str:

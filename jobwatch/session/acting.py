@@ -7,9 +7,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from jobwatch.cli.options import RunOptions
 from jobwatch.core import exitcodes
 from jobwatch.core.models import JobStatus
+from jobwatch.core.settings import RunOptions
 from jobwatch.poll import JobGroup
 from jobwatch.streams import Streams
 

@@ -24,9 +24,8 @@ from collections.abc import Mapping, Sequence
 from typing import TextIO
 
 from jobwatch.core import exitcodes
-from jobwatch.core.models import JobState, JobStatus
-from jobwatch.poll import Event, StatusEvent
-from jobwatch.render.text import job_name
+from jobwatch.core.events import Event, StatusEvent
+from jobwatch.core.models import JobState, JobStatus, job_name
 
 MAX_RUNNING = 8  # hooks at once; more wait for a slot
 STOP_GRACE = 2.0  # seconds between SIGTERM and SIGKILL

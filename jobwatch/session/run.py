@@ -8,11 +8,12 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Protocol, TextIO
 
-from jobwatch.cli.options import ColorMode, ProgressMode, RunOptions
 from jobwatch.core import exitcodes
+from jobwatch.core.events import Event, RetryEvent, WarningEvent
 from jobwatch.core.models import JobStatus
+from jobwatch.core.settings import ColorMode, ProgressMode, RunOptions
 from jobwatch.http import Client
-from jobwatch.poll import Event, JobGroup, Poller, PollSettings, RetryEvent, WarningEvent
+from jobwatch.poll import JobGroup, Poller, PollSettings
 from jobwatch.render import github, jsonout, reasons
 from jobwatch.render.text import names_by_id, retry_line
 from jobwatch.session import acting

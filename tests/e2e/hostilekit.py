@@ -17,9 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from hostile import Conn, Script, answer, request_line
-
 from tests.e2e.conftest import PROCESS_TIMEOUT, clean_env, jobwatch_command
+from tests.hostile import Conn, Script, answer, request_line
 
 # A Firecrawl-shaped key, long enough to be hunted for in provider text.
 KEY = "fc-h7e2e0123456789abcdef0123456789ab9f3e"

@@ -13,8 +13,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hostile import Conn, HostileServer, answer, chunked, serving
-from httpkit import PATHS, Via
 
 from tests.e2e.hostilekit import (
     COMPLETED,
@@ -35,6 +33,8 @@ from tests.e2e.hostilekit import (
     status_body,
     wait_for,
 )
+from tests.hostile import Conn, HostileServer, answer, chunked, serving
+from tests.httpkit import PATHS, Via
 
 pytestmark = pytest.mark.e2e
 

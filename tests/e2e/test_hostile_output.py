@@ -10,10 +10,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hostile import HostileServer, answer, serving
-from httpkit import PATHS, Via
 
 from tests.e2e.hostilekit import JSON, KEY, MASKED, Ran, assert_clean, by_job, jobwatch, path_env
+from tests.hostile import HostileServer, answer, serving
+from tests.httpkit import PATHS, Via
 
 pytestmark = pytest.mark.e2e
 

@@ -10,8 +10,6 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from hostile import HostileServer, headers_of, request_line, serving
-from httpkit import PATHS, Via
 
 from tests.e2e.hostilekit import (
     COMPLETED,
@@ -21,6 +19,8 @@ from tests.e2e.hostilekit import (
     nothing_sent,
     path_env,
 )
+from tests.hostile import HostileServer, headers_of, request_line, serving
+from tests.httpkit import PATHS, Via
 
 pytestmark = pytest.mark.e2e
 

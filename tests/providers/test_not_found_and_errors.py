@@ -21,8 +21,7 @@ from jobwatch.core.errors import (
 from jobwatch.core.models import JobStatus
 from jobwatch.http import Client, send
 from jobwatch.providers import BrightData, Coze, Firecrawl, Zilliz
-
-from .conftest import call, endpoint, fixture_bytes, settings
+from tests.providers.conftest import call, endpoint, fixture_bytes, settings
 
 FC_JOB = "6a1b2c3d-0000-4000-8000-00000000abcd"
 DATASET = "7441234567890123456"

@@ -13,9 +13,8 @@ import pytest
 from jobwatch.http import Client, send
 from jobwatch.providers import BrightData, Coze, Firecrawl, Zilliz
 from jobwatch.providers.base import Provider
+from tests.providers.conftest import settings
 from tests.recorder import Seen, recording_server
-
-from .conftest import settings
 
 HOSTILE = {
     "../../../v1/team/credit-usage": "..%2F..%2F..%2Fv1%2Fteam%2Fcredit-usage",

@@ -6,8 +6,7 @@ import pytest
 
 from jobwatch.core.models import JobState, JobStatus
 from jobwatch.render.eta import EtaEstimator
-
-from ._support import coze, firecrawl
+from tests.render._support import coze, firecrawl
 
 
 def pages(done: int, total: int) -> JobStatus:

@@ -7,8 +7,7 @@ import io
 
 from jobwatch.core.models import JobState
 from jobwatch.render import github
-
-from ._support import FC_ID, brightdata, coze, firecrawl
+from tests.render._support import FC_ID, brightdata, coze, firecrawl
 
 
 def test_is_github_actions():

@@ -8,11 +8,19 @@ import re
 import pytest
 from rich.console import Console
 
+from jobwatch.core.events import RetryEvent, StatusEvent, WarningEvent
 from jobwatch.core.models import JobState, JobStatus
-from jobwatch.poll import RetryEvent, StatusEvent, WarningEvent
 from jobwatch.render.live import REFRESH_PER_SECOND, LiveReporter, LiveView
-
-from ._support import FC_ID, Clock, brightdata, coze, firecrawl, output, plain_console, zilliz
+from tests.render._support import (
+    FC_ID,
+    Clock,
+    brightdata,
+    coze,
+    firecrawl,
+    output,
+    plain_console,
+    zilliz,
+)
 
 SHORT_FC = "1e2a3b4c-5d6…c1d2e3f4a5b"
 REASON = "failed to parse file: row 1842: the field 'vector' has 767 dimensions"

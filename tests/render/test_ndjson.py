@@ -5,12 +5,11 @@ from __future__ import annotations
 import io
 import json
 
+from jobwatch.core.events import RetryEvent, StatusEvent, WarningEvent
 from jobwatch.core.models import JobState
-from jobwatch.poll import RetryEvent, StatusEvent, WarningEvent
 from jobwatch.render.jsonout import NdjsonReporter, print_document
 from tests.contract import JOB_KEYS
-
-from ._support import FC_ID, coze, firecrawl, zilliz
+from tests.render._support import FC_ID, coze, firecrawl, zilliz
 
 
 def parse(stream: io.StringIO) -> list[dict]:

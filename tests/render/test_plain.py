@@ -8,12 +8,20 @@ import io
 import pytest
 
 from jobwatch.cli.options import ColorMode, ProgressMode, RunOptions
+from jobwatch.core.events import RetryEvent, StatusEvent, WarningEvent
 from jobwatch.core.models import JobState
-from jobwatch.poll import RetryEvent, StatusEvent, WarningEvent
 from jobwatch.render.plain import PlainReporter
 from jobwatch.session.run import Streams, make_console, wants_live
-
-from ._support import FC_ID, Clock, brightdata, coze, firecrawl, output, plain_console, zilliz
+from tests.render._support import (
+    FC_ID,
+    Clock,
+    brightdata,
+    coze,
+    firecrawl,
+    output,
+    plain_console,
+    zilliz,
+)
 
 
 def lines(console) -> list[str]:

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from jobwatch.core.models import Item, JobState, JobStatus
 from jobwatch.render.reasons import end_lines
-
-from ._support import brightdata, coze, firecrawl, zilliz
+from tests.render._support import brightdata, coze, firecrawl, zilliz
 
 LONG = (
     "failed to parse file: row 1842: the field 'vector' has 767 dimensions, the collection "

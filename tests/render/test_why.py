@@ -7,8 +7,7 @@ import io
 
 from jobwatch.core.models import Item, JobState
 from jobwatch.render import github, reasons
-
-from ._support import FC_ID, brightdata, coze, firecrawl, zilliz
+from tests.render._support import FC_ID, brightdata, coze, firecrawl, zilliz
 
 ERRORS = [
     {"url": f"https://x.example/{n}", "error": f"reset {n}", "code": "SCRAPE_SITE_ERROR"}

@@ -8,8 +8,7 @@ import httpx
 import pytest
 
 from jobwatch.sim.server import SimServer, start_sim
-
-from ._support import Caller, FakeClock
+from tests.sim._support import Caller, FakeClock
 
 
 @pytest.fixture

@@ -17,8 +17,7 @@ from typing import Any
 import pytest
 
 from jobwatch.sim import SimServer, start_sim
-
-from ._support import poll_until
+from tests.sim._support import poll_until
 
 # The SDKs' own imports warn about their dependencies (authlib, ...), and their clients leave
 # sockets for the garbage collector (cozepy never closes its httpx client): not the simulator's.

@@ -14,8 +14,7 @@ import httpx
 import pytest
 
 from jobwatch.sim import SimServer, start_sim
-
-from ._support import poll_until
+from tests.sim._support import poll_until
 
 
 def test_base_url_is_loopback_with_the_bound_port(sim: SimServer) -> None:

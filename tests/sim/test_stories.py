@@ -6,8 +6,7 @@ import pytest
 
 from jobwatch.sim.jobs import SimJobs
 from jobwatch.sim.stories import Fault, Phase, story_for
-
-from ._support import START, FakeClock
+from tests.sim._support import START, FakeClock
 
 
 def book(clock: FakeClock, speed: float = 1.0) -> SimJobs:

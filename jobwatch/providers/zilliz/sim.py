@@ -311,10 +311,6 @@ MAX_PAGE_SIZE = 100
 _LIST_STATES = phase_words("Pending", "InProgress", "Completed", "Failed", "Failed")
 
 
-def _error(code: int, message: str) -> Reply:
-    return json_reply({"code": code, "message": message})
-
-
 def _zilliz_scope(body: JsonObject) -> str | None:
     """The cluster (or project/region) a Zilliz Cloud request names; None for Milvus."""
     cluster_id = body.get("clusterId")

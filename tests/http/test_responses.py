@@ -1,0 +1,217 @@
+"""Reading answers (Retry-After, JSON and text bodies, error texts), the debug log, and which
+path a request takes (proxy variables, NO_PROXY, an injected transport)."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import h11
+import httpx
+import pytest
+
+from jobwatch.core.errors import RetryableError
+from jobwatch.http import (
+    Client,
+    PoolTransport,
+    body_text,
+    describe_transport_error,
+    error_text,
+    expect_json_object,
+    json_body,
+    retry_after_seconds,
+    send,
+)
+from jobwatch.http.proxied import environment_proxies
+from tests.hostile import ForwardProxy, HostileServer, answer, request_line, serving
+from tests.httpkit import get, run
+
+NOW = 1_700_000_000.0
+
+
+@pytest.mark.parametrize(
+    ("value", "seconds"),
+    [
+        ("5", 5.0),
+        (" 2.5 ", 2.5),
+        ("0", 0.0),
+        ("inf", None),
+        ("Infinity", None),
+        ("nan", None),
+        ("-5", None),
+        ("1e400", None),
+        ("9" * 400, None),
+        ("1_000", None),
+        ("soon", None),
+        ("", None),
+        (None, None),
+        ("Tue, 14 Nov 2023 22:13:30 GMT", 10.0),
+        ("Tue, 14 Nov 2023 22:00:00 GMT", 0.0),  # a date in the past: now
+        ("Tue, 14 Nov 99999 22:00:00 GMT", None),
+    ],
+)
+def test_retry_after_counts_only_finite_non_negative_waits(
+    value: str | None, seconds: float | None
+) -> None:
+    assert retry_after_seconds(value, now=lambda: NOW) == seconds
+
+
+def response(body: bytes, content_type: str = "application/json") -> httpx.Response:
+    return httpx.Response(200, headers={"Content-Type": content_type}, content=body)
+
+
+INDIGESTIBLE = {
+    "deep-nesting": b"[" * 100_000 + b"]" * 100_000,
+    "invalid-utf8": b'{"status": "\xff\xfe"}',
+    "float-overflow": b'{"count": 1e400}',
+    "huge-int": b'{"count": ' + b"1" * 5000 + b"}",
+    "nan": b'{"count": NaN}',
+}
+
+
+@pytest.mark.parametrize("body", INDIGESTIBLE.values(), ids=INDIGESTIBLE.keys())
+def test_a_body_jobwatch_cannot_hold_reads_as_not_json(body: bytes) -> None:
+    answer_ = response(body)
+    assert json_body(answer_) is None
+    with pytest.raises(RetryableError, match=r"^firecrawl: HTTP 200 answer is not a JSON object"):
+        expect_json_object(answer_, provider="firecrawl")
+    assert len(error_text(answer_, "error")) <= 301
+    assert "\n" not in body_text(answer_)
+
+
+def test_json_helpers_read_a_good_body() -> None:
+    good = response(json.dumps({"status": "ok", "n": 1.5, "error": "quota"}).encode())
+    assert expect_json_object(good, provider="x") == {"status": "ok", "n": 1.5, "error": "quota"}
+    assert error_text(good, "message", "error") == "quota"
+
+
+def test_body_text_names_an_html_page_by_its_title_and_shortens_text() -> None:
+    page = response(b"<html><title> Bad\n gateway </title>" + b"x" * 10**6, "text/html")
+    assert body_text(page) == "an HTML page: Bad gateway (from a proxy or gateway?)"
+    long = response(b"word " * 1000, "text/plain")
+    assert body_text(long, 20) == "word word word word …"
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        h11.LocalProtocolError("Illegal header value b'Bearer fc-0123456789abcdef\\n'"),
+        httpx.LocalProtocolError("Illegal header value b'Bearer fc-0123456789abcdef\\n'"),
+        httpx.RemoteProtocolError("bad header: bytearray(b'Bearer fc-0123456789abcdef')"),
+        httpx.ReadError('echoed "Bearer fc-0123456789abcdef"'),
+        httpx.ConnectError("proxy said Bearer fc-0123456789abcdef is wrong"),
+    ],
+    ids=["h11-local", "httpx-local", "remote-bytearray", "quoted", "bare"],
+)
+def test_a_transport_error_never_shows_a_header_value(error: Exception) -> None:
+    request = httpx.Request(
+        "GET", "http://e.x/", headers={"Authorization": "Bearer fc-0123456789abcdef"}
+    )
+    text = describe_transport_error(error, request)
+    assert "0123456789abcdef" not in text
+    assert text
+    assert "\n" not in text
+
+
+def test_send_maps_every_httpx_error_to_a_retryable_one() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise httpx.DecodingError("Error -3 while decompressing data")
+
+    async def main() -> None:
+        async with Client(httpx.MockTransport(handler)) as client:
+            with pytest.raises(RetryableError, match="^connection error: Error -3 while"):
+                await send(client, client.build_request("GET", "http://e.x/"), 1)
+
+    run(main())
+
+
+def test_debug_lines_redact_the_key() -> None:
+    key = "sk-live-0123456789abcdef"
+
+    async def main() -> str:
+        log = io.StringIO()
+        async with Client(env={}, debug=log) as client:
+            url = f"{server.url}/v1/jobs/7"
+            await get(client, url, Authorization=f"Bearer {key}")
+            await send(client, client.build_request("DELETE", url), 5)
+            await get(client, url, Authorization="Bearer short")
+        return log.getvalue().replace(str(server.port), "PORT")
+
+    with HostileServer(serving(answer(b"{}", status="404 Not Found"))) as server:
+        lines = run(main()).splitlines()
+    assert lines == [
+        "debug: → GET http://127.0.0.1:PORT/v1/jobs/7 Authorization: Bearer …cdef",
+        "debug: ← 404 GET http://127.0.0.1:PORT/v1/jobs/7",
+        "debug: → DELETE http://127.0.0.1:PORT/v1/jobs/7",
+        "debug: ← 404 DELETE http://127.0.0.1:PORT/v1/jobs/7",
+        "debug: → GET http://127.0.0.1:PORT/v1/jobs/7 Authorization: Bearer …",
+        "debug: ← 404 GET http://127.0.0.1:PORT/v1/jobs/7",
+    ]
+    assert "0123456789" not in "\n".join(lines)
+
+
+def test_proxy_variables_become_httpx_mount_patterns() -> None:
+    env = {
+        "http_proxy": "proxy.corp:3128",
+        "HTTP_PROXY": "http://ignored:1",
+        "HTTPS_PROXY": "http://tls-proxy:8080",
+        "no_proxy": "internal.corp, 10.0.0.1, ::1, localhost, http://plain.example",
+    }
+    assert environment_proxies(env) == {
+        "http://": "http://proxy.corp:3128",
+        "https://": "http://tls-proxy:8080",
+        "all://*internal.corp": None,
+        "all://10.0.0.1": None,
+        "all://[::1]": None,
+        "all://localhost": None,
+        "http://plain.example": None,
+    }
+    assert environment_proxies({"ALL_PROXY": "http://p:1", "NO_PROXY": "a, *"}) == {}
+
+
+@pytest.mark.parametrize("variable", ["HTTP_PROXY", "http_proxy", "all_proxy", "ALL_PROXY"])
+def test_a_proxy_named_in_the_env_carries_every_request(variable: str) -> None:
+    async def main() -> list[bytes]:
+        async with Client(env={variable: proxy.url}) as client:
+            return [(await get(client, f"{server.url}/jobs/{n}")).content for n in range(2)]
+
+    with HostileServer(serving(answer(b"via proxy"))) as server, ForwardProxy() as proxy:
+        assert run(main()) == [b"via proxy"] * 2
+    assert proxy.targets == [f"GET {server.url}/jobs/{n} HTTP/1.1".encode() for n in range(2)]
+    assert len(proxy.conns) == 1  # kept alive to the proxy too
+
+
+def test_no_proxy_sends_straight_to_the_server() -> None:
+    async def main() -> bytes:
+        env = {"HTTP_PROXY": proxy.url, "NO_PROXY": "127.0.0.1"}
+        async with Client(env=env) as client:
+            return (await get(client, server.url + "/direct")).content
+
+    with HostileServer(serving(answer(b"direct"))) as server, ForwardProxy() as proxy:
+        assert run(main()) == b"direct"
+    assert proxy.conns == []
+    assert request_line(server.requests[0]) == b"GET /direct HTTP/1.1"
+
+
+def test_an_injected_transport_ignores_the_proxy() -> None:
+    async def main() -> bytes:
+        env = {"HTTP_PROXY": proxy.url, "HTTPS_PROXY": proxy.url}
+        async with Client(PoolTransport(), env=env) as client:
+            return (await get(client, server.url + "/")).content
+
+    with HostileServer(serving(answer(b"direct"))) as server, ForwardProxy() as proxy:
+        assert run(main()) == b"direct"
+    assert proxy.conns == []
+
+
+def test_a_streamed_answer_is_left_to_the_caller() -> None:
+    async def main() -> bytes:
+        async with Client(env={}) as client:
+            streamed = await client.send(client.build_request("GET", server.url), stream=True)
+            try:
+                return await streamed.aread()
+            finally:
+                await streamed.aclose()
+
+    with HostileServer(serving(answer(b"streamed"))) as server:
+        assert run(main()) == b"streamed"
