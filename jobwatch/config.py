@@ -9,13 +9,13 @@ import re
 import tempfile
 import tomllib
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from jobwatch.core.errors import UsageError
 from jobwatch.core.keys import DEFAULT_PROFILE, check_key
 from jobwatch.core.keys import mask as mask  # re-exported: `config.mask` is the name callers use
+from jobwatch.core.settings import ProviderSettings
 from jobwatch.files import read_small_bytes
 
 CONFIG_DIR_ENV = "JOBWATCH_CONFIG_DIR"
@@ -183,19 +183,6 @@ def remove(path: Path, profile: str, provider: str) -> bool:
             del data["profiles"][profile]
         _write_atomically(path, data)
     return True
-
-
-@dataclass(frozen=True)
-class ProviderSettings:
-    """What one provider needs to be called, after the lookup order has been applied."""
-
-    api_key: str | None
-    api_key_source: str | None
-    base_url: str | None
-    region: str | None
-    cluster_id: str | None
-    profile: str
-    base_url_source: str | None = None  # where the base URL came from, for messages
 
 
 def pick_profile(cli_profile: str | None, data: Mapping[str, Any], env: Mapping[str, str]) -> str:

@@ -18,9 +18,9 @@ from typing import Any
 
 import httpx
 
-from jobwatch.config import ProviderSettings
 from jobwatch.core.events import Event, RetryEvent, StatusEvent
 from jobwatch.core.events import WarningEvent as WarningEvent  # re-exported for the tests
+from jobwatch.core.settings import ProviderSettings
 from jobwatch.http import Client
 from jobwatch.poll import JobGroup, Poller, PollSettings
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from jobwatch.cli.options import RunOptions
-from jobwatch.config import ProviderSettings
+from jobwatch.core.settings import ProviderSettings
 from jobwatch.poll import JobGroup
 from jobwatch.providers import BrightData, Coze, Firecrawl, Zilliz
 from jobwatch.session.run import run

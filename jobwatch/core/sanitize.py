@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from jobwatch.config import mask
+from jobwatch.core.keys import mask
 from jobwatch.core.models import Item, JobStatus
 
 PLACEHOLDER = "\ufffd"

@@ -82,3 +82,16 @@ class Access:
     api_key: str | None = None
     base_url: str | None = None
     region: Region | None = None
+
+
+@dataclass(frozen=True)
+class ProviderSettings:
+    """What one provider needs to be called, after the lookup order has been applied."""
+
+    api_key: str | None
+    api_key_source: str | None
+    base_url: str | None
+    region: str | None
+    cluster_id: str | None
+    profile: str
+    base_url_source: str | None = None  # where the base URL came from, for messages

@@ -9,10 +9,10 @@ from typing import Any, ClassVar, TypeVar
 import httpx
 from pydantic import BaseModel, ValidationError
 
-from jobwatch.config import ProviderSettings
 from jobwatch.core.errors import CredentialsError, JobwatchError, StateUnknownError, UsageError
 from jobwatch.core.keys import missing_key_error
 from jobwatch.core.models import JobState, JobStatus
+from jobwatch.core.settings import ProviderSettings
 from jobwatch.http import Client, expect_json_object
 from jobwatch.providers.spec import ContextField, Endpoint, RefForm
 

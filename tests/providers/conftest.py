@@ -17,9 +17,9 @@ from typing import Any
 import httpx
 import pytest
 
-from jobwatch.config import ProviderSettings
 from jobwatch.core.errors import JobwatchError
 from jobwatch.core.models import JobStatus
+from jobwatch.core.settings import ProviderSettings
 from jobwatch.http import Client, send
 from jobwatch.providers.base import JobStatusOrError, Provider
 

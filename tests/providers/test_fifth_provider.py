@@ -14,8 +14,8 @@ from pydantic import BaseModel
 
 from jobwatch.cli import fastpath as fastargs
 from jobwatch.cli.app import make_app
-from jobwatch.config import ProviderSettings
 from jobwatch.core.models import JobState, JobStatus
+from jobwatch.core.settings import ProviderSettings
 from jobwatch.http import Client
 from jobwatch.providers import PROVIDERS
 from jobwatch.providers.base import JobStatusOrError, Provider, read_json_body
