@@ -19,7 +19,8 @@ from jobwatch.core import exitcodes
 from jobwatch.core.errors import JobwatchError, NotFoundError, RetryableError
 from jobwatch.core.events import Event, RetryEvent
 from jobwatch.core.models import JobStatus
-from jobwatch.http import Client, host_of, send
+from jobwatch.http.client import Client, send
+from jobwatch.http.responses import host_of
 from jobwatch.poll.job_errors import ErrorReader
 from jobwatch.poll.results import JobResults, describe_exception
 from jobwatch.poll.rules import Rules

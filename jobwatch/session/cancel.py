@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Literal
 
 from jobwatch.core import exitcodes
 from jobwatch.core.errors import JobwatchError, RetryableError, StateUnknownError
-from jobwatch.http import Client, send
+from jobwatch.http.client import Client, send
 
 if TYPE_CHECKING:
     from jobwatch.cli.command import JobCommand

@@ -80,7 +80,7 @@ class HookReporter:
         if not isinstance(event, StatusEvent) or not ends(event.job):
             return
         job = event.job
-        key = (job.provider, job.dataset_id, job.id)
+        key = (job.provider, job.scope, job.id)
         if key in self.started:
             return
         self.started.add(key)

@@ -34,7 +34,6 @@ PAGE_BYTES = 10_485_760  # 10 MiB, the server's per-page cap
 KICKOFF_FAILURE = "Failed to start the job: the scrape queue is full, please try again later"
 
 _PATHS = {"batch": "batch/scrape", "crawl": "crawl"}
-_KINDS = {path: kind for kind, path in _PATHS.items()}  # a path's kind: `batch/scrape` → `batch`
 STATUS_WORDS = phase_words("scraping", "scraping", "completed", "failed", "cancelled")
 _DIGITS = re.compile(r"\d+")
 
@@ -160,7 +159,6 @@ def _page(kind: str, job_id: str, big: bool, skip: int, limit: int, completed: i
 
 def status(request: SimRequest, book: SimJobs, kind: str, job_id: str) -> Reply:
     """`GET /v2/batch/scrape/{id}` (kind "batch") or `GET /v2/crawl/{id}` (kind "crawl")."""
-    kind = _KINDS[kind]
     denied = auth_error(request)
     if denied is not None:
         return denied
@@ -286,7 +284,6 @@ def _entry(kind: str, job_id: str, visit: Visit, index: int) -> JsonObject:
 
 def errors(request: SimRequest, book: SimJobs, kind: str, job_id: str, version: str) -> Reply:
     """`GET /{version}/batch/scrape/{id}/errors` or `GET /{version}/crawl/{id}/errors`."""
-    kind = _KINDS[kind]
     if version == "v2" and kind == "batch" and "-oldserver" in job_id:
         page = _EXPRESS_404.format(path=request.path)
         return Reply(404, page.encode(), content_type="text/html; charset=utf-8")
@@ -353,7 +350,6 @@ def is_running(visit: Visit) -> bool:
 
 def cancel(request: SimRequest, book: SimJobs, kind: str, job_id: str) -> Reply:
     """`DELETE /v2/crawl/{id}` or `DELETE /v2/batch/scrape/{id}`."""
-    kind = _KINDS[kind]
     visit = auth_error(request) or visit_job(book, kind, job_id)
     if isinstance(visit, Reply):
         return visit
@@ -362,6 +358,33 @@ def cancel(request: SimRequest, book: SimJobs, kind: str, job_id: str) -> Reply:
     if visit.story.startfail or not book.cancel(PROVIDER, f"{kind}/{job_id}"):
         return json_reply({"error": "Crawl is already completed"}, 409)
     return json_reply({"status": "cancelled"})
+
+
+# The handlers of each kind's endpoints (routes.py looks up `KIND_WHAT`, then `WHAT`).
+
+
+def batch_status(request: SimRequest, book: SimJobs, job_id: str) -> Reply:
+    return status(request, book, "batch", job_id)
+
+
+def crawl_status(request: SimRequest, book: SimJobs, job_id: str) -> Reply:
+    return status(request, book, "crawl", job_id)
+
+
+def batch_errors(request: SimRequest, book: SimJobs, job_id: str, version: str) -> Reply:
+    return errors(request, book, "batch", job_id, version)
+
+
+def crawl_errors(request: SimRequest, book: SimJobs, job_id: str, version: str) -> Reply:
+    return errors(request, book, "crawl", job_id, version)
+
+
+def batch_cancel(request: SimRequest, book: SimJobs, job_id: str) -> Reply:
+    return cancel(request, book, "batch", job_id)
+
+
+def crawl_cancel(request: SimRequest, book: SimJobs, job_id: str) -> Reply:
+    return cancel(request, book, "crawl", job_id)
 
 
 # Paths the real servers answer as well, though jobwatch never calls them (ENDPOINTS-NEXT.md
