@@ -1,4 +1,4 @@
-"""`jobwatch auth`: store, list and remove provider credentials (PRODUCT.md section 5)."""
+"""`jobwatch auth`: store, list and remove provider credentials (README: Credentials and config)."""
 
 from __future__ import annotations
 

@@ -25,7 +25,7 @@ class JobState(StrEnum):
     # Not a provider state: jobwatch could not learn the state (not found, errors past
     # --max-retries, bad credentials). Terminal for the watcher, never a job failure.
     UNKNOWN = "unknown"
-    # Not a provider state either: nothing changed for --stall-timeout (PRODUCT.md section 8).
+    # Not a provider state either: nothing changed for --stall-timeout (README: Gates).
     STALLED = "stalled"
 
     @property

@@ -247,7 +247,7 @@ class Poller:
         reason = exc.message
         if exc.rate_limited:
             # Never poll a rate-limited host sooner than it asked (Bright Data blocks an IP
-            # after 25 429s in 5 minutes: PROVIDERS.md section 1).
+            # after 25 429s in 5 minutes: docs/providers/brightdata.md#rate-limits).
             unit.gate.block(self.clock() + delay, reason if asked is not None else "")
         if unit.failures > self.settings.max_retries:
             tries = unit.failures

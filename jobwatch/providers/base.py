@@ -191,7 +191,7 @@ class Provider(ABC):
 
     def read(self, response: httpx.Response, job_ids: Sequence[str]) -> list[JobStatusOrError]:
         """`parse`, with a hint when a key is rejected by an endpoint other than the provider's
-        own: that endpoint may want its own key (PRODUCT.md section 5)."""
+        own: that endpoint may want its own key (README: Credentials and config)."""
         try:
             return self.parse(response, job_ids)
         except CredentialsError as error:
@@ -203,7 +203,7 @@ class Provider(ABC):
                 f"key, pass --api-key or set {variable})"
             ) from None
 
-    # -- why a job failed, read once when it ends (PRODUCT.md section 8) -----------------------
+    # -- why a job failed, read once when it ends (README: Gates) ---------------------------------
 
     def errors_request(self, client: Client, job_id: str) -> httpx.Request | None:
         """The request that reads an ended job's errors; None: the provider has none to read
@@ -221,7 +221,7 @@ class Provider(ABC):
         is an error itself."""
         return {}
 
-    # -- finding and cancelling jobs (PRODUCT.md section 8) --------------------------------
+    # -- finding and cancelling jobs (README: Finding and cancelling jobs) ------------------------
 
     @classmethod
     def can_list(cls) -> bool:
@@ -253,7 +253,7 @@ class Provider(ABC):
 
     @classmethod
     def map_state(cls, word: str) -> JobState:
-        """The state for a status word; unknown words count as running (PRODUCT.md section 2)."""
+        """The state for a status word; unknown words count as running (README: States)."""
         return cls.states.get(word, JobState.RUNNING)
 
     @classmethod
@@ -268,7 +268,7 @@ def state_words(**words: str) -> dict[str, JobState]:
 
 
 def check_base_url(url: str, source: str | None = None) -> str:
-    """A base URL is a scheme, host and port (PRODUCT.md section 1); anything else is a usage
+    """A base URL is a scheme, host and port (README: Options); anything else is a usage
     error naming where the URL came from (`--base-url`, a variable, a profile)."""
     import httpx  # only a command that is about to send anything names a base URL
 

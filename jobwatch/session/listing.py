@@ -1,5 +1,6 @@
-"""`--running` (PRODUCT.md section 8): the jobs a provider lists as not finished, found before a
-normal check or watch of them. Pages are followed to the end, at most MAX_PAGES of them."""
+"""`--running` (README: Finding and cancelling jobs): the jobs a provider lists as not finished,
+found before a normal check or watch of them. Pages are followed to the end, at most MAX_PAGES
+of them."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Firecrawl v2 batch scrape and crawl status, and their `/errors` (PROVIDERS.md section 4).
+"""Firecrawl v2 batch scrape and crawl status, and their `/errors`
+(docs/providers/firecrawl.md#status, #job-errors).
 
 Pages follow the real server's rules: `skip`/`limit` (default 100 documents, `limit` 1-1000),
 at most 10 MiB of documents per page, and an absolute `next` built from the request's Host
@@ -169,7 +170,8 @@ def status(request: SimRequest, book: SimJobs, kind: str, job_id: str) -> Reply:
     if isinstance(visit, Reply):
         return visit
     if visit.story.startfail:
-        # The kick-off failure shape: HTTP 200, success false (PROVIDERS.md [FC-API-NEW]).
+        # The kick-off failure shape: HTTP 200, success false
+        # (docs/providers/firecrawl.md#start-failure).
         return json_reply(
             {
                 "success": False,
@@ -215,7 +217,7 @@ def _seconds(snapshot: Snapshot) -> float:
     return story_seconds / snapshot.speed
 
 
-# -- Firecrawl's job endpoints beside status (specs/ENDPOINTS-NEXT.md section 1):
+# -- Firecrawl's job endpoints beside status (docs/providers/firecrawl.md#running-jobs, #cancel):
 #
 # - `GET /v{1,2}/{crawl,batch/scrape}/{id}/errors`: `{"errors": [...], "robotsBlocked": [...]}`
 # with no `success` field, the whole list in one body. A `-partial` job lists exactly its
@@ -387,8 +389,8 @@ def crawl_cancel(request: SimRequest, book: SimJobs, job_id: str) -> Reply:
     return cancel(request, book, "crawl", job_id)
 
 
-# Paths the real servers answer as well, though jobwatch never calls them (ENDPOINTS-NEXT.md
-# 1.2: the v1 list and the `ongoing` alias).
+# Paths the real servers answer as well, though jobwatch never calls them (docs/providers/
+# firecrawl.md#running-jobs: the v1 list and the `ongoing` alias).
 _VERSIONS = {"version": ("v1", "v2")}
 ALIASES = (
     (Endpoint("GET", "/{version}/crawl/active", _VERSIONS), running),
