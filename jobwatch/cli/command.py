@@ -22,7 +22,7 @@ from jobwatch.core.ids import check_job_id
 if TYPE_CHECKING:
     from jobwatch.cli.refs import JobRef
     from jobwatch.poll import JobGroup
-    from jobwatch.providers.base import Provider
+    from jobwatch.providers.base import Provider, ProviderEntry
     from jobwatch.streams import Streams
 
 WATCH = "watch"
@@ -40,6 +40,7 @@ class JobCommand:
     access: Access
     config: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
     running: bool = False  # --running: the jobs the provider lists as not finished
+    kind: str | None = None  # a provider command's kind of job (None: the default)
 
 
 def read_command(command: str, given: Mapping[str, Any]) -> JobCommand:
@@ -55,11 +56,13 @@ def read_command(command: str, given: Mapping[str, Any]) -> JobCommand:
     if not isinstance(defaults, dict):
         raise UsageError(f"config file {path}: [defaults] must be a table")
     unknown = [f"unknown key {key!r} in [defaults]" for key in unknown_defaults(defaults)]
-    for what in unknown + config.unknown_keys(data, PROVIDERS):
+    profile_keys = {name: entry.profile_keys() for name, entry in PROVIDERS.items()}
+    for what in unknown + config.unknown_keys(data, profile_keys):
         print(f"jobwatch: warning: {what} of {path}", file=sys.stderr)
     run, access = settle(given, defaults, str(path))
     words = tuple(given.get("words") or ())
     context = {}
+    kind = None
     if command == WATCH:
         words = _with_stdin(words)
         from jobwatch.cli.commands import watch_context_options
@@ -68,18 +71,16 @@ def read_command(command: str, given: Mapping[str, Any]) -> JobCommand:
             if given.get(option.name):
                 context[option.name] = check_job_id(given[option.name], option.flags[0])
     else:
-        cls = PROVIDERS[command]
-        for item in cls.context_fields:
-            value = given.get(item.name)
-            if value not in (None, False):
-                context[item.name] = (
-                    value if item.switch else check_job_id(value, item.flag or item.metavar)
-                )
+        entry = PROVIDERS[command]
+        cls = _kind_of(entry, given)
+        kind = cls.kind
+        context = _context_of(entry, cls, given)
         words = tuple(check_job_id(word, cls.id_metavar) for word in words)
         if given.get("running") and words:
             raise UsageError(f"give {cls.id_metavar} arguments or --running, not both")
         if not given.get("running") and not words:
-            more = " (or --running)" if cls.can_list() else ""
+            listed = cls.can_list() or given.get("kind") is None and _lists(entry)
+            more = " (or --running)" if listed else ""
             raise UsageError(f"name at least one {cls.id_metavar}{more}")
     return JobCommand(
         command=command,
@@ -90,7 +91,55 @@ def read_command(command: str, given: Mapping[str, Any]) -> JobCommand:
         access=access,
         config=data,
         running=bool(given.get("running")),
+        kind=kind,
     )
+
+
+def _lists(entry: ProviderEntry) -> bool:
+    return any(cls.can_list() for cls in entry.kinds)
+
+
+def _kind_of(entry: ProviderEntry, given: Mapping[str, Any]) -> type[Provider]:
+    """The kind `--kind` or a kind's switch (`--crawl`) picks; with `--running` and neither,
+    the first kind the provider can list; else the default."""
+    named = given.get("kind")
+    switched = [cls for cls in entry.kinds if cls.kind_switch and given.get(cls.kind_switch)]
+    if switched:
+        cls = switched[0]
+        if len(switched) > 1 or (named is not None and named != cls.kind):
+            raise UsageError(f"--{cls.kind_switch} means --kind {cls.kind}: give one kind of job")
+        return cls
+    if named is None and given.get("running"):
+        return next((cls for cls in entry.kinds if cls.can_list()), entry.default)
+    cls = entry.kind(named)
+    if given.get("running") and not cls.can_list():
+        raise UsageError(
+            f"{entry.name} --kind {cls.kind} cannot list its jobs (--running): name them instead"
+        )
+    return cls
+
+
+def _context_of(
+    entry: ProviderEntry, cls: type[Provider], given: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The kind's context values: its options by name, and its arguments from the places of
+    the command's arguments (named after the default kind's)."""
+    from jobwatch.cli.commands import positional_fields
+
+    context: dict[str, Any] = {}
+    for option in cls.context_fields:
+        if option.flag and given.get(option.name) is not None:
+            context[option.name] = check_job_id(given[option.name], option.flag)
+    places = [field.name for field in positional_fields(entry.default)]
+    for place, argument in zip(places, positional_fields(cls), strict=True):
+        if given.get(place) is not None:
+            context[argument.name] = check_job_id(given[place], argument.metavar)
+    taken = {option.flag for option in cls.context_fields if option.flag}
+    for other in entry.kinds:
+        for option in other.context_fields:
+            if option.flag and option.flag not in taken and given.get(option.name) is not None:
+                raise UsageError(f"{option.flag} is not for {entry.name} --kind {cls.kind}")
+    return context
 
 
 def _with_stdin(words: tuple[str, ...]) -> tuple[str, ...]:
@@ -113,11 +162,12 @@ class ProviderFactory:
         self.access = access
         self.data = data
 
-    def make(self, name: str, context: Mapping[str, Any]) -> Provider:
+    def make(self, name: str, kind: str | None, context: Mapping[str, Any]) -> Provider:
         from jobwatch import config
         from jobwatch.providers import PROVIDERS
 
-        cls = PROVIDERS[name]
+        entry = PROVIDERS[name]
+        cls = entry.kind(kind)
         settings = config.resolve(
             name,
             key_env_vars=cls.key_env_vars,
@@ -127,6 +177,7 @@ class ProviderFactory:
             cli_base_url=self.access.base_url,
             cli_region=self.access.region.value if self.access.region and cls.regions() else None,
             data=self.data,
+            profile_keys=entry.profile_keys(),
         )
         return cls(settings, **context)
 
@@ -138,7 +189,7 @@ def plan(command: JobCommand) -> list[JobGroup]:
 
     factory = ProviderFactory(command.access, command.config)
     if command.command != WATCH:
-        provider = factory.make(command.command, command.context)
+        provider = factory.make(command.command, command.kind, command.context)
         return [JobGroup(provider, list(dict.fromkeys(command.words)))]
     refs = [parse_ref(text) for text in command.words]
     if command.file is not None:
@@ -151,7 +202,7 @@ def plan(command: JobCommand) -> list[JobGroup]:
 
     def make(ref: JobRef) -> Provider | None:
         try:
-            return factory.make(ref.provider, dict(ref.context))
+            return factory.make(ref.provider, ref.kind, dict(ref.context))
         except MissingKeyError as error:  # gathered, so one message names every provider
             missing.setdefault(ref.provider, error)
             return None
@@ -169,19 +220,31 @@ def plan(command: JobCommand) -> list[JobGroup]:
 def reattach_hint(command: JobCommand) -> str:
     """The command line that watches the same jobs again: everything that picks the jobs and
     the endpoint (never a key), quoted for a POSIX shell."""
-    from jobwatch.cli.commands import options_of, positionals_of
+    from jobwatch.cli.commands import options_of
 
     words = ["jobwatch", command.command]
-    for positional in positionals_of(command.command):
-        if positional.name == "words":
-            words += command.words
-        elif positional.name in command.context:
-            words.append(str(command.context[positional.name]))
-    given = {
+    given: dict[str, Any] = {
         **{name: getattr(command.access, name) for name in ("profile", "base_url", "region")},
-        **command.context,
         "file": command.file,
     }
+    if command.command == WATCH:
+        given.update(command.context)
+        words += command.words
+    else:
+        from jobwatch.cli.commands import positional_fields
+        from jobwatch.providers import PROVIDERS
+
+        entry = PROVIDERS[command.command]
+        cls = entry.kind(command.kind)
+        arguments = [field.name for field in positional_fields(cls)]
+        words += [str(command.context[name]) for name in arguments if name in command.context]
+        words += command.words
+        given.update((name, value) for name, value in command.context.items()
+                     if name not in arguments)  # fmt: skip
+        if cls.kind_switch:
+            given[cls.kind_switch] = True
+        elif cls is not entry.default:
+            given["kind"] = cls.kind
     for option in options_of(command.command):
         value = given.get(option.name)
         if value:

@@ -1,5 +1,5 @@
-"""The exit-code contract of PRODUCT.md section 3, decided here and nowhere else: what each code
-means, which error or signal ends in which code, and how several jobs' outcomes combine."""
+"""The exit-code contract (README: States and exit codes), decided here and nowhere else: what each
+code means, which error or signal ends in which code, and how several jobs' outcomes combine."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
-"""What a run does to jobs besides watching them (PRODUCT.md sections 1 and 8): `--on-job-end`
-hooks (jobwatch/hooks.py), `--cancel-on-timeout` / `--cancel-on-interrupt` (jobwatch/cancel.py)
-and `--notify` (jobwatch/notify.py). run.py calls these at the start and end of a run."""
+"""What a run does to jobs besides watching them (README: Hooks and notifications, Finding and
+cancelling jobs): `--on-job-end` hooks (jobwatch/hooks.py), `--cancel-on-timeout` /
+`--cancel-on-interrupt` (jobwatch/cancel.py) and `--notify` (jobwatch/notify.py). run.py calls
+these at the start and end of a run."""
 
 from __future__ import annotations
 

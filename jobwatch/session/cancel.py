@@ -1,5 +1,5 @@
-"""Asking providers to stop jobs (PRODUCT.md section 8): `jobwatch cancel REF...`, and
-`--cancel-on-timeout` / `--cancel-on-interrupt` at the end of a watch.
+"""Asking providers to stop jobs (README: Finding and cancelling jobs): `jobwatch cancel REF...`,
+and `--cancel-on-timeout` / `--cancel-on-interrupt` at the end of a watch.
 
 Firecrawl `DELETE` on the job, Bright Data `POST .../cancel`, Milvus `/abort` (2026 builds,
 imports created without auto-commit). Coze and Zilliz Cloud have no cancel (exit 2). A job that
@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Literal
 
 from jobwatch.core import exitcodes
 from jobwatch.core.errors import JobwatchError, RetryableError, StateUnknownError
-from jobwatch.http import Client, send
+from jobwatch.http.client import Client, send
 
 if TYPE_CHECKING:
     from jobwatch.cli.command import JobCommand

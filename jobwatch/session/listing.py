@@ -1,5 +1,6 @@
-"""`--running` (PRODUCT.md section 8): the jobs a provider lists as not finished, found before a
-normal check or watch of them. Pages are followed to the end, at most MAX_PAGES of them."""
+"""`--running` (README: Finding and cancelling jobs): the jobs a provider lists as not finished,
+found before a normal check or watch of them. Pages are followed to the end, at most MAX_PAGES
+of them."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from jobwatch.core.errors import RetryableError, StateUnknownError, UsageError
-from jobwatch.http import Client, send
+from jobwatch.http.client import Client, send
 
 if TYPE_CHECKING:
     from jobwatch.cli.command import JobCommand
@@ -25,13 +26,11 @@ def find_running(command: JobCommand, streams: Streams | None) -> JobCommand | N
     """The command with the running jobs as its ids; None when there are none (then this has
     said so on stderr and, with --json, printed the empty result on stdout)."""
     from jobwatch.cli.command import ProviderFactory
-    from jobwatch.providers import PROVIDERS
     from jobwatch.streams import Streams
 
     streams = streams or Streams()
-    cls = PROVIDERS[command.command]
-    context = {**command.context, **cls.running_context}
-    provider = ProviderFactory(command.access, command.config).make(command.command, context)
+    factory = ProviderFactory(command.access, command.config)
+    provider = factory.make(command.command, command.kind, command.context)
     options = command.run
     budget = options.deadline_seconds(streams.env)
     started = time.monotonic()
@@ -59,7 +58,7 @@ def find_running(command: JobCommand, streams: Streams | None) -> JobCommand | N
     run = options
     if budget is not None:  # the listing came out of the same --timeout
         run = replace(options, timeout=max(budget - (time.monotonic() - started), 0.001))
-    return replace(command, words=tuple(ids), context=context, run=run)
+    return replace(command, words=tuple(ids), run=run)
 
 
 async def list_running(

@@ -12,7 +12,7 @@ from jobwatch.core import exitcodes
 from jobwatch.core.events import Event, RetryEvent, WarningEvent
 from jobwatch.core.models import JobStatus
 from jobwatch.core.settings import ColorMode, ProgressMode, RunOptions
-from jobwatch.http import Client
+from jobwatch.http.client import Client
 from jobwatch.poll import JobGroup, Poller, PollSettings
 from jobwatch.render import github, jsonout, reasons
 from jobwatch.render.text import names_by_id, retry_line
