@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from jobwatch.core.errors import UsageError
-from jobwatch.core.keys import DEFAULT_PROFILE, check_key
+from jobwatch.core.keys import DEFAULT_PROFILE, check_key, env_name
 from jobwatch.core.keys import mask as mask  # re-exported: `config.mask` is the name callers use
 from jobwatch.core.settings import ProviderSettings
 from jobwatch.files import read_small_bytes
@@ -23,7 +23,7 @@ PROFILE_ENV = "JOBWATCH_PROFILE"
 # What a profile keeps for every provider; a provider adds the context fields it lets a profile
 # keep (Zilliz's cluster_id).
 SETTING_KEYS = ("api_key", "base_url", "region")
-TOP_KEYS = ("default_profile", "profiles", "defaults")
+TOP_KEYS = ("default_profile", "profiles", "defaults", "providers")
 
 
 def unknown_keys(data: Mapping[str, Any], providers: Mapping[str, Iterable[str]]) -> list[str]:
@@ -71,14 +71,15 @@ def load(path: Path) -> dict[str, Any]:
         raise UsageError(f"config file {path} is not UTF-8 text; fix or remove it") from None
     except tomllib.TOMLDecodeError as exc:
         raise UsageError(
-            f"config file {path} is not valid TOML: {_toml_problem(exc)}; fix it by hand or "
+            f"config file {path} is not valid TOML: {toml_problem(exc)}; fix it by hand or "
             "remove it (jobwatch never overwrites a file it cannot read)"
         ) from None
     _check_shape(data, path)
     return data
 
 
-def _toml_problem(exc: tomllib.TOMLDecodeError) -> str:
+def toml_problem(exc: tomllib.TOMLDecodeError) -> str:
+    """Where and what: `line 3, column 7: Expected '=' …`."""
     text = str(exc)
     match = re.search(r"\(at line (\d+), column (\d+)\)", text)
     if match:
@@ -228,7 +229,7 @@ def resolve(
             "see `jobwatch auth list`"
         )
     stored: Mapping[str, str] = profiles.get(profile, {}).get(provider, {})
-    upper = provider.upper()
+    upper = env_name(provider)
 
     api_key, source = _pick_key(
         (

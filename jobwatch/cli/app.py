@@ -37,8 +37,18 @@ def _root(
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
     ] = False,
+    providers: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--providers",
+            metavar="FILE",
+            help="Add the providers a file of [providers.NAME] tables defines (also "
+            "$JOBWATCH_PROVIDERS_FILE); see `jobwatch providers`.",
+        ),
+    ] = None,
 ) -> None:
-    """Check and watch asynchronous jobs at Bright Data, Zilliz/Milvus, Coze and Firecrawl.
+    """Check and watch asynchronous jobs at Bright Data, Zilliz/Milvus, Coze and Firecrawl,
+    and at any job API a [providers.NAME] table describes (see `jobwatch providers`).
 
     Exit codes: 0 succeeded, 1 a job failed or was cancelled, 2 usage error, 3 state could
     not be learned, 4 credentials missing or rejected, 5 a job stalled, 124 --timeout reached,
@@ -60,6 +70,9 @@ def make_app() -> typer.Typer:
     add_job_commands(app)
     add_cancel_command(app)
     app.add_typer(auth_app, name="auth")
+    from jobwatch.cli.provider_table import providers_app
+
+    app.add_typer(providers_app, name="providers")
     app.command(cls=Command, epilog=epilog(SIM_EXAMPLES))(sim)
     app.command(cls=Command, epilog=epilog(("jobwatch demo",)))(demo)
     return app
@@ -132,7 +145,7 @@ demo.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
 app = make_app()
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     """The Typer side of the console script (also `python -m jobwatch`, which says `jobwatch`
-    in its help too)."""
-    sys.exit(run_app(app, "jobwatch"))
+    in its help too); `argv`: the command line without its `--providers` options."""
+    sys.exit(run_app(app, "jobwatch", argv))

@@ -14,7 +14,7 @@ from jobwatch.cli.help import Command, Group
 from jobwatch.cli.jobs import TYPER_EXITS, complete_profiles, epilog
 from jobwatch.core.errors import UsageError
 from jobwatch.core.exitcodes import exit_code_of
-from jobwatch.core.settings import Region
+from jobwatch.core.keys import env_name
 from jobwatch.providers import PROVIDERS
 from jobwatch.providers.base import Provider, check_base_url
 
@@ -50,6 +50,19 @@ def reports_errors(command: Callable[P, int | None]) -> Callable[P, None]:
 
 def _complete_providers(incomplete: str) -> list[str]:
     return [name for name in PROVIDERS if name.startswith(incomplete)]
+
+
+def _sites() -> str:
+    """`zilliz: global or cn; coze: global or cn`, for help."""
+    return "; ".join(
+        f"{name}: {' or '.join(entry.default.regions())}"
+        for name, entry in PROVIDERS.items()
+        if entry.default.regions()
+    )
+
+
+def _all_sites() -> list[str]:
+    return list(dict.fromkeys(site for e in PROVIDERS.values() for site in e.default.regions()))
 
 
 ProviderArg = Annotated[
@@ -98,8 +111,15 @@ def auth_set(
         typer.Option("--base-url", metavar="URL", help="Another endpoint (scheme, host, port)."),
     ] = None,
     region: Annotated[
-        Region | None,
-        typer.Option("--region", metavar="global|cn", help="The provider's site (zilliz, coze)."),
+        str | None,
+        typer.Option(
+            "--region",
+            metavar="SITE",
+            help=f"The provider's site ({_sites()}).",
+            autocompletion=lambda incomplete: [
+                site for site in _all_sites() if site.startswith(incomplete)
+            ],
+        ),
     ] = None,
     cluster_id: Annotated[
         str | None, typer.Option("--cluster-id", metavar="ID", help="zilliz: default cluster.")
@@ -114,6 +134,8 @@ def auth_set(
     cls = provider_class(provider)
     if region and not cls.regions():
         raise UsageError(f"{provider} has no regions: --region is for {_having_regions()}")
+    if region and region not in cls.regions():
+        raise UsageError(f"unknown {provider} region {region!r}: use {' or '.join(cls.regions())}")
     if cluster_id and "cluster_id" not in PROVIDERS[provider].profile_keys():
         raise UsageError(f"{provider} has no cluster id: --cluster-id is for zilliz")
     path = config.config_path()
@@ -125,7 +147,7 @@ def auth_set(
     if base_url:
         settings["base_url"] = check_base_url(base_url, "--base-url")
     if region:
-        settings["region"] = region.value
+        settings["region"] = region
     if cluster_id:
         settings["cluster_id"] = cluster_id
     if not settings:
@@ -191,7 +213,8 @@ def auth_list(profile: Profile = None) -> None:
             ]
             lines.append((f"{name}{mark}", provider_name, "  ".join(details)))
     for provider_name, provider in PROVIDERS.items():
-        for var in (f"JOBWATCH_{provider_name.upper()}_API_KEY", *provider.default.key_env_vars):
+        own = f"JOBWATCH_{env_name(provider_name)}_API_KEY"
+        for var in (own, *provider.default.key_env_vars):
             if os.environ.get(var):
                 lines.append(
                     ("(env)", provider_name, f"{config.mask(os.environ[var])} from ${var}")

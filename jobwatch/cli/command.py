@@ -48,10 +48,11 @@ def read_command(command: str, given: Mapping[str, Any]) -> JobCommand:
     False when not given), the context values, `words` and (for watch) `file`. Reads the config
     file once: its [defaults] table fills in options the command line did not give."""
     from jobwatch import config
+    from jobwatch.cli.definitions import config_data
     from jobwatch.providers import PROVIDERS
 
     path = config.config_path()
-    data = config.load(path)
+    data = config_data(path)  # read once: by the console entry, when it ran
     defaults = data.get("defaults", {})
     if not isinstance(defaults, dict):
         raise UsageError(f"config file {path}: [defaults] must be a table")
@@ -175,7 +176,7 @@ class ProviderFactory:
             cli_profile=self.access.profile,
             cli_api_key=self.access.api_key,
             cli_base_url=self.access.base_url,
-            cli_region=self.access.region.value if self.access.region and cls.regions() else None,
+            cli_region=self.access.region if self.access.region and cls.regions() else None,
             data=self.data,
             profile_keys=entry.profile_keys(),
         )
@@ -221,8 +222,10 @@ def reattach_hint(command: JobCommand) -> str:
     """The command line that watches the same jobs again: everything that picks the jobs and
     the endpoint (never a key), quoted for a POSIX shell."""
     from jobwatch.cli.commands import options_of
+    from jobwatch.cli.definitions import OPTION, given_files
 
-    words = ["jobwatch", command.command]
+    words = ["jobwatch", *(word for name in given_files() for word in (OPTION, name))]
+    words.append(command.command)
     given: dict[str, Any] = {
         **{name: getattr(command.access, name) for name in ("profile", "base_url", "region")},
         "file": command.file,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from jobwatch.cli.command import WATCH
-from jobwatch.cli.options import Option, table_for
+from jobwatch.cli.options import REGION, Option, table_for
 from jobwatch.cli.values import text
 from jobwatch.providers import PROVIDERS
 from jobwatch.providers.base import Provider, ProviderEntry
@@ -67,7 +67,9 @@ def options_of(command: str) -> tuple[Option, ...]:
     """Every option the command takes: `--kind` and the kinds' own options, then the shared
     ones."""
     if command == WATCH:
-        return (FILE, *watch_context_options(), *table_for(watch_flag=False, region=True))
+        shared = table_for(watch_flag=False, region=True)
+        regional = [entry.default for entry in PROVIDERS.values()]
+        return (FILE, *watch_context_options(), *_with_sites(shared, regional))
     entry = PROVIDERS[command]
     kinds: tuple[Option, ...] = ()
     if len(entry.kinds) > 1:
@@ -89,9 +91,25 @@ def options_of(command: str) -> tuple[Option, ...]:
     # Shown as this provider's default; an interval not given stays None (the kind's own).
     shown = tuple(
         replace(option, default=default.default_interval) if option.name == "interval" else option
-        for option in shared
+        for option in _with_sites(shared, [default])
     )
     return (*kinds, *own.values(), *listing, *shown)
+
+
+def _with_sites(options: tuple[Option, ...], classes: list[type[Provider]]) -> tuple[Option, ...]:
+    """The options with `--region` naming the sites of these providers (`global|cn`)."""
+    having = [cls for cls in classes if cls.regions()]
+    if not having:
+        return options
+    sites = tuple(dict.fromkeys(site for cls in having for site in cls.regions()))
+    if len(having) == 1:
+        (cls,) = having
+        help_text = f"The {cls.name} site: {' or '.join(sites)} (default {sites[0]})."
+    else:
+        each = "; ".join(f"{cls.name}: {' or '.join(cls.regions())}" for cls in having)
+        help_text = f"The providers' site ({each})."
+    region = replace(REGION, help=help_text, metavar="|".join(sites), choices=sites)
+    return tuple(region if option is REGION else option for option in options)
 
 
 def watch_context_options() -> tuple[Option, ...]:

@@ -82,10 +82,11 @@ class Group(_PlainHelp, TyperGroup):
                 formatter.write_dl(rows)
 
 
-def run_app(app: typer.Typer, prog_name: str) -> int:
-    """Run the Typer app; its usage errors read `jobwatch: error: …` with a hint, exit 2."""
+def run_app(app: typer.Typer, prog_name: str, args: list[str] | None = None) -> int:
+    """Run the Typer app on `args` (None: the process's); its usage errors read
+    `jobwatch: error: …` with a hint, exit 2."""
     try:
-        result = app(prog_name=prog_name, standalone_mode=False)
+        result = app(args=args, prog_name=prog_name, standalone_mode=False)
     except typer.Abort:
         print("jobwatch: aborted", file=sys.stderr)
         return 130

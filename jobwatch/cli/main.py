@@ -1,6 +1,8 @@
-"""The console script: answers `jobwatch --version` before importing anything heavy, runs the
-everyday job command lines without Typer (fastargs.py), and hands every other command line to
-the Typer app (cli.py). SIGTERM and SIGHUP end a run like Ctrl-C; a closed stderr never raises."""
+"""The console script: answers `jobwatch --version` before importing anything heavy, registers
+the defined providers (`--providers FILE` and the config file's `[providers.NAME]` tables:
+definitions.py), runs the everyday job command lines without Typer (fastpath.py), and hands
+every other command line to the Typer app (app.py). SIGTERM and SIGHUP end a run like Ctrl-C;
+a closed stderr never raises."""
 
 from __future__ import annotations
 
@@ -33,8 +35,20 @@ def main() -> None:
 
 
 def _run(argv: list[str]) -> None:
-    from jobwatch.cli.fastpath import parse
+    from jobwatch.cli.definitions import prepare
     from jobwatch.core.exitcodes import exit_code_of
+
+    # The defined providers join the provider table first: both parsers are made from it.
+    rest: list[str] = []
+
+    def registered() -> None:
+        rest.extend(prepare(argv))
+
+    code = exit_code_of(registered)
+    if code:
+        sys.exit(code)
+    argv = rest
+    from jobwatch.cli.fastpath import parse
 
     parsed = parse(argv)
     if parsed is not None:
@@ -44,4 +58,4 @@ def _run(argv: list[str]) -> None:
         sys.exit(exit_code_of(lambda: run_command(read_command(command, given))))
     from jobwatch.cli.app import main as run_cli
 
-    run_cli()
+    run_cli(argv)

@@ -19,17 +19,17 @@ from jobwatch.cli.values import (
     flag,
     ratio,
     seconds,
+    site,
     text,
     window,
 )
-from jobwatch.core.settings import Access, ColorMode, ProgressMode, Region, RunOptions
+from jobwatch.core.settings import Access, ColorMode, ProgressMode, RunOptions
 
 __all__ = [
     "Access",
     "ColorMode",
     "Option",
     "ProgressMode",
-    "Region",
     "RunOptions",
     "SHARED",
     "settle",
@@ -70,11 +70,13 @@ def one_of(
 
 
 WATCH = Option("watch", ("--watch", "-w"), "Poll until every job reaches a terminal state.")
-REGION = one_of(
-    Region,
+# Each command shows its providers' own site names (commands.region_option).
+REGION = Option(
     "region",
     ("--region",),
-    "The provider's global or China (cn) site (zilliz and coze).",
+    "The provider's site.",
+    site,
+    metavar="SITE",
     group="access",
     in_defaults=False,
 )

@@ -70,6 +70,17 @@ def text(value: Raw, where: str) -> str:
     return str(value)
 
 
+_SITE = re.compile(r"[a-z][a-z0-9-]{0,39}")
+
+
+def site(value: Raw, where: str) -> str:
+    """A site's name (`--region cn`): which names a provider has, it says itself."""
+    text = str(value) if not isinstance(value, bool) else ""
+    if not _SITE.fullmatch(text):
+        raise UsageError(f"{where} must be the name of a site, such as global or cn, not {value!r}")
+    return text
+
+
 def choice(enum: type[StrEnum]) -> Convert:
     def convert(value: Raw, where: str) -> StrEnum:
         try:

@@ -57,11 +57,18 @@ def check_key(key: str, source: str) -> str:
     return key
 
 
+def env_name(provider: str) -> str:
+    """The provider's name as it appears in jobwatch's own variables: `JOBWATCH_{env_name}_API_KEY`
+    (`openai-batch` → `OPENAI_BATCH`; a shell variable cannot hold a `-`)."""
+    return provider.upper().replace("-", "_")
+
+
 def missing_key_error(
     provider: str, key_env_vars: tuple[str, ...], profile: str
 ) -> MissingKeyError:
     """The exit-4 error naming all three ways to give a key."""
-    env_vars = " or ".join(f"${v}" for v in (f"JOBWATCH_{provider.upper()}_API_KEY", *key_env_vars))
+    own = f"JOBWATCH_{env_name(provider)}_API_KEY"
+    env_vars = " or ".join(f"${v}" for v in (own, *key_env_vars))
     return MissingKeyError(
         f"no API key for {provider}: run `jobwatch auth set {provider}"
         + (f" --profile {profile}" if profile != DEFAULT_PROFILE else "")

@@ -16,11 +16,6 @@ class ProgressMode(StrEnum):
     NONE = "none"
 
 
-class Region(StrEnum):
-    GLOBAL = "global"
-    CN = "cn"
-
-
 class ColorMode(StrEnum):
     AUTO = "auto"
     ALWAYS = "always"
@@ -81,7 +76,7 @@ class Access:
     profile: str | None = None
     api_key: str | None = None
     base_url: str | None = None
-    region: Region | None = None
+    region: str | None = None  # one of the provider's sites (`Provider.regions()`)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlsplit
 
 from jobwatch.core.errors import CredentialsError, JobwatchError, StateUnknownError, UsageError
-from jobwatch.core.keys import missing_key_error
+from jobwatch.core.keys import env_name, missing_key_error
 from jobwatch.core.models import NOT_READ_STATUS, JobState, JobStatus
 from jobwatch.core.settings import ProviderSettings
 from jobwatch.providers.spec import ContextField, Endpoint, RefForm
@@ -197,7 +197,7 @@ class Provider(ABC):
         except CredentialsError as error:
             if self.base_url in self.base_urls.values():
                 raise
-            variable = f"$JOBWATCH_{self.name.upper()}_API_KEY"
+            variable = f"$JOBWATCH_{env_name(self.name)}_API_KEY"
             raise CredentialsError(
                 f"{error.message} (the key was sent to {self.base_url}: if it wants its own "
                 f"key, pass --api-key or set {variable})"

@@ -24,7 +24,8 @@ Handler = Callable[..., Reply]  # (request, book, **the path parameters of its e
 def _pattern(endpoint: Endpoint) -> re.Pattern[str]:
     """The paths an endpoint answers: each parameter one path segment or one of its choices."""
     parts = []
-    for text, name, _, _ in Formatter().parse(endpoint.path):
+    path = endpoint.path.partition("?")[0]  # a fixed query is not part of the route
+    for text, name, _, _ in Formatter().parse(path):
         parts.append(re.escape(text))
         if name:
             choices = "|".join(map(re.escape, endpoint.choices.get(name, ())))
@@ -39,10 +40,14 @@ def stand_in(cls: type[Provider]) -> ModuleType:
 
 def handler(cls: type[Provider], what: str, endpoint: Endpoint) -> Handler:
     """The function that answers this endpoint of a kind of job: its stand-in's function named
-    `KIND_WHAT` (`crawl_status`), else `WHAT` (`status`)."""
+    `KIND_WHAT` (`crawl_status`), else `WHAT` (`status`); a stand-in for kinds made from data
+    (a defined provider's) makes it from the class, with `handler_for(cls, what)`."""
     module = stand_in(cls)
-    found: Handler | None = getattr(module, f"{cls.kind}_{what}", None) or getattr(
-        module, what, None
+    making = getattr(module, "handler_for", None)
+    found: Handler | None = (
+        making(cls, what)
+        if making is not None
+        else getattr(module, f"{cls.kind}_{what}", None) or getattr(module, what, None)
     )
     if found is None:
         raise LookupError(f"jobwatch sim has no handler for {cls.name} {what} ({endpoint})")

@@ -111,4 +111,4 @@ def test_the_cli_offers_exactly_the_registered_providers() -> None:
     group = get_command(app)
     commands = set(group.commands)  # type: ignore[attr-defined]
     assert set(PROVIDERS) <= commands
-    assert commands - set(PROVIDERS) == {"watch", "cancel", "auth", "sim", "demo"}
+    assert commands - set(PROVIDERS) == {"watch", "cancel", "auth", "sim", "demo", "providers"}
