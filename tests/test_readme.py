@@ -29,7 +29,9 @@ inside pipes and loops are checked too.
 The expected exit code of a command is its trailing `# … exit N …` comment (default 0). No
 invocation may exit 2 unless its command says `exit 2`, and then the message must be jobwatch's
 own (`jobwatch: error: …`), not the option parser's: a renamed option always fails this test.
-Files the README shows are written from its own code blocks (`jobs.toml`).
+Files the README shows are written from its own code blocks (`jobs.toml`, and `providers.toml`
+from the ```toml blocks that start with `# providers.toml`). The simulator serves the providers
+that file defines, and each of them is pointed at it as the four are.
 """
 
 from __future__ import annotations
@@ -295,7 +297,7 @@ class Sandbox:
         env["README_TEST_LOG"] = str(log)
         env["JOBWATCH_CONFIG_DIR"] = str(folder / "config")
         env["FC_KEY"] = TYPED_KEY
-        for provider in PROVIDERS:
+        for provider in (*PROVIDERS, *(name.upper().replace("-", "_") for name in DEFINED)):
             env[f"JOBWATCH_{provider}_BASE_URL"] = self.sim_url
             env[f"JOBWATCH_{provider}_API_KEY"] = ENV_KEY
         env.update(extra)
@@ -369,6 +371,7 @@ def run_block(sandbox: Sandbox, commands: list[Command], folder: Path) -> list[O
     """One code block's commands, in order, in one folder (so `auth set` is seen by `auth list`)."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "jobs.toml").write_text(jobs_file_text(), encoding="utf-8")
+    (folder / PROVIDERS_FILE).write_text(providers_file_text(), encoding="utf-8")
     outcomes = []
     for command in commands:
         if command.kind == "sim":
@@ -386,6 +389,20 @@ def run_block(sandbox: Sandbox, commands: list[Command], folder: Path) -> list[O
 def jobs_file_text() -> str:
     (block,) = [b for b in BLOCKS if b.lang == "toml" and "[[job]]" in b.text]
     return block.text
+
+
+PROVIDERS_FILE = "providers.toml"
+
+
+def providers_file_text() -> str:
+    """The README's worked examples of `[providers.NAME]` tables, as one file."""
+    blocks = [
+        b.text for b in BLOCKS if b.lang == "toml" and b.text.startswith(f"# {PROVIDERS_FILE}")
+    ]
+    return "\n".join(blocks)
+
+
+DEFINED = tuple(tomllib.loads(providers_file_text()).get("providers", {}))
 
 
 def check(outcome: Outcome) -> None:
@@ -504,6 +521,8 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
     wrapper.chmod(0o755)
     env = {k: v for k, v in os.environ.items() if not k.startswith("JOBWATCH_")}
     env["JOBWATCH_CONFIG_DIR"] = str(home / "sim-config")
+    (home / PROVIDERS_FILE).write_text(providers_file_text(), encoding="utf-8")
+    env["JOBWATCH_PROVIDERS_FILE"] = str(home / PROVIDERS_FILE)  # served beside the four
     with (
         open(home / "sim.err", "w", encoding="utf-8") as errors,
         subprocess.Popen(
@@ -622,6 +641,8 @@ def test_the_readme_shows_what_this_test_runs() -> None:
     assert any(command.expected == 2 for command in COMMANDS)
     assert parse_yaml(yaml_block(r"^\s*script:").text)
     assert "[[job]]" in jobs_file_text()
+    assert set(DEFINED) == {"openai-batch", "replicate", "assemblyai"}
+    assert "jobwatch providers check providers.toml" in texts
     titles = re.findall(r"^## (.+)$", README_TEXT, re.M)
     assert titles[-2:] == ["Benchmarks", "Development"]
 

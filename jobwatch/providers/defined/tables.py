@@ -235,27 +235,29 @@ def read_table(name: str, raw: Any, *, where: str, taken: Mapping[str, str]) -> 
     if name in taken:
         raise reader.fail(None, f"the name {name} is taken by {taken[name]}")
     table = reader.table(raw, None, TABLE_KEYS)
-    for required in ("status", "read", "states"):
-        if required not in table:
-            raise reader.fail(required, "is missing")
-    summary = table.get("summary")
+    if "status" not in table:
+        raise reader.fail("status", 'is missing (the status endpoint: "GET /v1/jobs/{id}")')
     status = _endpoint(reader, table["status"], "status", _STATUS_METHODS)
     body, id_in_body = _body(reader, table, status)
+    base_urls = _base_urls(reader, table)
     cancel = None
     if "cancel" in table:
         cancel = _endpoint(reader, table["cancel"], "cancel", _CANCEL_METHODS)
         if ID not in cancel.path:
             raise reader.fail("cancel", "the path has no {id} (e.g. POST /v1/jobs/{id}/cancel)")
     key_header = _key_header(reader, table.get("key_header", DEFAULT_KEY_HEADER))
+    for required in ("read", "states"):
+        if required not in table:
+            raise reader.fail(required, f"is missing (a [providers.{name}.{required}] table)")
     read, scale = _read(reader, table["read"])
-    unit = table.get("unit")
+    summary, unit = table.get("summary"), table.get("unit")
     return Table(
         name=name,
         origin=where,
         summary=clean_text(reader.text(summary, "summary"), ())
         if summary is not None
         else f"{name} jobs",
-        base_urls=_base_urls(reader, table),
+        base_urls=base_urls,
         status=status,
         cancel=cancel,
         key_env=_key_env(reader, table.get("key_env", [])),
