@@ -36,13 +36,13 @@ class Answer:
     content_type: str = "application/json"
 
 
-def fixture(api: str, name: str, status: int = 200, **changes: Any) -> Answer:
-    """A documented body from tests/fixtures/defined/API/NAME.json, with top-level fields
-    changed (a derived state: `status="cancelled"`)."""
+def fixture(api: str, name: str, http: int = 200, **changes: Any) -> Answer:
+    """A documented body from tests/fixtures/defined/API/NAME.json, answered with the HTTP
+    status `http`, its top-level fields changed (a derived state: `status="cancelled"`)."""
     data = json.loads((FIXTURES / "defined" / api / f"{name}.json").read_text(encoding="utf-8"))
     data.update(changes)
-    kind = "application/problem+json" if api == "replicate" and status >= 400 else None
-    return Answer(status, json.dumps(data).encode(), kind or "application/json")
+    kind = "application/problem+json" if api == "replicate" and http >= 400 else None
+    return Answer(http, json.dumps(data).encode(), kind or "application/json")
 
 
 def body(status: int, payload: Any, content_type: str = "application/json") -> Answer:
@@ -53,6 +53,7 @@ def body(status: int, payload: Any, content_type: str = "application/json") -> A
 class ApiServer:
     url: str
     received: list[Received] = field(default_factory=list)
+    errors: list[BaseException] = field(default_factory=list)
 
     def targets(self) -> list[str]:
         return [f"{seen.method} {seen.target}" for seen in self.received]
@@ -74,7 +75,11 @@ def api_server(answer: Callable[[Received], Answer]) -> Iterator[ApiServer]:
             seen = Received(self.command, self.path, list(self.headers.items()), sent)
             with lock:
                 server_state.received.append(seen)
-            reply = answer(seen)
+            try:
+                reply = answer(seen)
+            except Exception as exc:  # noqa: BLE001 - a bug in the test's answer: raised at exit
+                server_state.errors.append(exc)
+                reply = Answer(500, b"{}")
             self.send_response(reply.status)
             self.send_header("Content-Type", reply.content_type)
             self.send_header("Content-Length", str(len(reply.body)))
@@ -97,3 +102,5 @@ def api_server(answer: Callable[[Received], Answer]) -> Iterator[ApiServer]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+    if server_state.errors:
+        raise server_state.errors[0]
