@@ -13,6 +13,8 @@ module, jobwatch/providers/NAME/sim.py (routes.py):
 - Coze         POST /v1/datasets/{dataset_id}/process, POST /open_api/knowledge/document/list
 - Firecrawl    GET  /v2/batch/scrape/{id}, /v2/crawl/{id}; GET /v{1,2}/.../{id}/errors;
                GET  /v{1,2}/crawl/active (and /ongoing); DELETE /v2/{batch/scrape,crawl}/{id}
+- every defined provider (a `[providers.NAME]` table): its status and cancel endpoints, in
+  the shape its table reads (jobwatch/providers/defined/sim.py)
 
 A job is (provider, id); its clock starts at the first request that names it (it is then
 *seen*: the list endpoints hold the seen jobs) and runs `speed` times faster than real time.
