@@ -5,6 +5,7 @@ real ones are, works end to end with no other edit."""
 from __future__ import annotations
 
 import json
+import tomllib
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -269,3 +270,84 @@ def test_its_stand_in_serves_both_kinds_in_the_simulator(sim: str, tmp_path: Pat
     assert {"/v1/tenants/blue/jobs/r-1", "/v1/exports/e-1"} <= {
         httpx.URL(url).path for url in fake.urls
     }
+
+
+# -- the same kind as a table (README: Your own provider) ----------------------------------------
+
+EXPORT_TABLE = """
+[providers.acme]
+summary = "Acme exports"
+base_url = "https://api.acme.test"
+status = "GET /v1/exports/{id}"
+key_env = ["ACME_API_KEY"]
+interval = 1
+unit = "rows"
+[providers.acme.read]
+status = "/state"
+completed = "/done"
+total = "/total"
+[providers.acme.states]
+pending = ["queued"]
+running = ["rendering"]
+succeeded = ["done"]
+"""
+EXPORT_STORY = [
+    {"state": "queued", "done": 0, "total": 4},
+    {"state": "rendering", "done": 3, "total": 4},
+    {"state": "done", "done": 4, "total": 4},
+]
+
+
+def _watched(args: list[str], tmp_path: Path) -> tuple[list[httpx.Request], list[dict[str, Any]]]:
+    fake = Fake([reply(body=body) for body in EXPORT_STORY])
+    result = run([*args, "--watch", "--json", "-i", "0.01"], tmp_path, fake,
+                 env={"ACME_API_KEY": ACME_KEY})  # fmt: skip
+    assert result.exit_code == 0, result.output
+    events = [json.loads(line) for line in result.stdout.splitlines()]
+    jobs = [event["job"] for event in events if event["event"] == "status"]
+    jobs.append(events[-1]["jobs"][0])
+    for job in jobs:
+        del job["checked_at"]
+    return fake.requests, jobs
+
+
+def test_its_export_kind_as_a_table_sends_the_same_requests_and_gives_the_same_jobs(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The class `Export` and the table above: the same requests, byte for byte, and the same
+    JOBs. One difference is by design: the class form's JOBs carry `extra.kind = "export"`,
+    which tells its kinds apart; a table defines a provider of one kind, with nothing to tell."""
+    from jobwatch.providers.defined import define_all, names_in_use
+
+    built_requests, built_jobs = _watched(["acme", "e-1", "--kind", "export"], tmp_path)
+    others = {name: entry for name, entry in PROVIDERS.items() if name != "acme"}
+    (entry,) = define_all(
+        tomllib.loads(EXPORT_TABLE)["providers"], where="acme.toml", taken=names_in_use(others)
+    )
+    monkeypatch.setitem(PROVIDERS, "acme", entry)
+    table_requests, table_jobs = _watched(["acme", "e-1"], tmp_path)
+
+    def sent(request: httpx.Request) -> tuple[str, str, list[tuple[str, str]], bytes]:
+        return request.method, str(request.url), request.headers.multi_items(), request.content
+
+    assert [sent(r) for r in table_requests] == [sent(r) for r in built_requests]
+    assert [sent(r)[:2] for r in table_requests] == [
+        ("GET", "https://api.acme.test/v1/exports/e-1")
+    ] * 3
+    assert [job.pop("extra") for job in built_jobs] == [{"kind": "export"}] * 4
+    assert [job.pop("extra") for job in table_jobs] == [{}] * 4
+    assert table_jobs == built_jobs
+    assert [
+        (job["state"], job["completed"], job["progress"], job["unit"]) for job in table_jobs
+    ] == [
+        ("pending", 0, 0.0, "rows"),
+        ("running", 3, 0.75, "rows"),
+        ("succeeded", 4, 1.0, "rows"),
+        ("succeeded", 4, 1.0, "rows"),
+    ]
+    # The table's provider is the same command: help, its key variable, its reference.
+    own = run(["acme", "--help"], tmp_path)
+    assert "Acme exports: GET /v1/exports/{id}" in own.stdout and "[default: 1.0]" in own.stdout
+    refs = run(["watch", "acme:e-2", "--json", "--api-key", ACME_KEY], tmp_path,
+               Fake([reply(body=EXPORT_STORY[-1])]))  # fmt: skip
+    assert refs.exit_code == 0, refs.output
