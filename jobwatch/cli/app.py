@@ -107,7 +107,7 @@ def sim(
         ),
     ] = None,
 ) -> None:
-    """Serve a local stand-in for the four providers' APIs, on loopback.
+    """Serve a local stand-in for every provider's API (defined ones too), on loopback.
 
     A job's id picks its story: -fail, -startfail, -partial, -stall, -late, -slow, -429,
     -500, -flaky, -gone, -big (Firecrawl), -uncommitted (Milvus); any other id succeeds in
