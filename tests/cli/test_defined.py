@@ -361,17 +361,22 @@ def test_references_jobs_files_and_cancel(folder: Path, acme: ApiServer) -> None
 def test_an_interrupted_watch_says_how_to_reattach_with_the_file(
     folder: Path, acme: ApiServer
 ) -> None:
-    with subprocess.Popen(
+    process = subprocess.Popen(
         [sys.executable, "-m", "jobwatch", "--providers", "acme.toml", "acme-export", "forever",
          "--watch", "--progress", "plain"],
         cwd=folder, env=environment(folder / "config", ACME_API_KEY=KEY),
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    ) as process:  # fmt: skip
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
         deadline = time.monotonic() + PROCESS_TIMEOUT
-        while not acme.received and time.monotonic() < deadline:
+        while not acme.received and time.monotonic() < deadline and process.poll() is None:
             time.sleep(0.05)
         process.send_signal(signal.SIGTERM)
         _, stderr = process.communicate(timeout=PROCESS_TIMEOUT)
+    finally:
+        if process.poll() is None:  # never left behind, whatever went wrong
+            process.kill()
+            process.communicate()
     assert process.returncode == 143, stderr
     assert "re-attach with: jobwatch --providers acme.toml acme-export forever --watch" in stderr
 
@@ -397,7 +402,7 @@ def test_its_text_reaches_the_terminal_sanitized(tmp_path: Path, acme: ApiServer
     assert (job["state"], job["status"], job["unit"]) == ("succeeded", "done\ufffd", "rows\ufffd")
     with api_server(lambda seen: body(200, {"state": "odd\x1b[5m"})) as api:
         ran = jobwatch(tmp_path, *args, "acme-export", "e-1", "--api-key", KEY, "--watch",
-                       "--timeout", "0.5", "--progress", "plain",
+                       "--timeout", "3", "--progress", "plain",
                        env={"JOBWATCH_ACME_EXPORT_BASE_URL": api.url})  # fmt: skip
     assert ran.code == 124, ran.output
     assert ran.stderr.count("unknown status word 'odd\ufffd', treated as running") == 1

@@ -219,7 +219,7 @@ def test_replicate_problem_details_are_read_by_their_http_status(
 
 def test_replicate_cancel_and_cancel_on_timeout(folder: Path, replicate: ApiServer) -> None:
     env = {"REPLICATE_API_TOKEN": REPLICATE_KEY}
-    ran = run(folder, "replicate", "longpred", "--watch", "--timeout", "1", "--cancel-on-timeout",
+    ran = run(folder, "replicate", "longpred", "--watch", "--timeout", "2", "--cancel-on-timeout",
               *FAST, at={"replicate": replicate}, **env)  # fmt: skip
     assert ran.code == 124, ran.output
     assert "jobwatch: cancelled replicate longpred" in ran.stderr
@@ -263,7 +263,7 @@ def test_assemblyai_not_found_is_the_400_lookup_error_or_a_404(
 ) -> None:
     """Not found: within --wait-for-start it is `not found yet` and polled again (so the run
     ends 124 here); any other 400 is an error at once (exit 3)."""
-    args = ("--watch", "--json", "--timeout", "1", "--wait-for-start", "30", *FAST)
+    args = ("--watch", "--json", "--timeout", "3", "--wait-for-start", "30", *FAST)
     env = {"ASSEMBLYAI_API_KEY": ASSEMBLYAI_KEY}
     for missing in ("lookup", "gone"):
         ran = run(folder, "assemblyai", missing, *args, at={"assemblyai": assemblyai}, **env)
