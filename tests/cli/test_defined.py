@@ -429,3 +429,59 @@ def test_prepare_registers_before_the_fast_path_reads_the_table(
         register([])
         forget()
     assert "acme-export" not in PROVIDERS
+
+
+def test_stall_missing_words_and_the_body_cap_hold_for_it(folder: Path, acme: ApiServer) -> None:
+    args = ("--providers", "acme.toml", "acme-export")
+    stalled = jobwatch(folder, *args, "forever", "--watch", "--stall-timeout", "0.5",
+                       "--timeout", "60", "--api-key", KEY)  # fmt: skip
+    assert stalled.code == 5, stalled.output
+    with api_server(lambda seen: body(200, {"done": 1})) as wordless:
+        env = {"JOBWATCH_ACME_EXPORT_BASE_URL": wordless.url}
+        ran = jobwatch(folder, *args, "e-1", "--max-retries", "1", "--api-key", KEY, env=env)
+        assert ran.code == 3, ran.output
+        assert "acme-export: the answer has nothing at /state (read.status)" in ran.stderr
+        assert len(wordless.received) == 2  # retried once, then unknown
+    huge = Answer(200, b'{"state": "done", "pad": "' + b"x" * (33 << 20) + b'"}')
+    with api_server(lambda seen: huge) as big:
+        env = {"JOBWATCH_ACME_EXPORT_BASE_URL": big.url}
+        ran = jobwatch(folder, *args, "e-1", "--max-retries", "0", "--api-key", KEY, env=env)
+    assert ran.code == 3, ran.output
+    assert "answer larger than 32 MiB" in ran.stderr
+
+
+def test_the_console_entry_reads_the_config_file_once(
+    folder: Path,
+    acme: ApiServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from jobwatch import config
+    from jobwatch.cli import main
+
+    config_file = folder / "config"
+    config_file.mkdir()
+    (config_file / "config.toml").write_text(acme_table(acme.url, "acme-config"))
+    monkeypatch.chdir(folder)
+    for name in list(os.environ):
+        if name.startswith("JOBWATCH_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("JOBWATCH_CONFIG_DIR", str(config_file))
+    reads: list[Path] = []
+    load = config.load
+
+    def counted(path: Path) -> dict[str, object]:
+        reads.append(path)
+        return load(path)
+
+    monkeypatch.setattr(config, "load", counted)
+    try:
+        with pytest.raises(SystemExit) as done:
+            main._run(["--providers", "acme.toml", "watch", "acme-config:c-1", "acme-export:e-1",
+                       "--api-key", KEY, "--json"])  # fmt: skip
+    finally:
+        register([])
+        forget()
+    assert done.value.code == 0, capsys.readouterr()
+    assert reads == [config_file / "config.toml"]
+    assert sorted(acme.targets()) == ["GET /v1/exports/c-1", "GET /v1/exports/e-1"]
