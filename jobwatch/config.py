@@ -1,4 +1,4 @@
-"""The config file (PRODUCT.md section 5): where it lives, reading it, writing it safely,
+"""The config file (README: Credentials and config): where it lives, reading it, writing it safely,
 and the order in which credentials and base URLs are looked up."""
 
 from __future__ import annotations
@@ -208,7 +208,7 @@ def resolve(
     data: Mapping[str, Any],
     env: Mapping[str, str] = os.environ,
 ) -> ProviderSettings:
-    """Apply PRODUCT.md section 5's lookup order for one provider.
+    """Apply the lookup order (README: Credentials and config) for one provider.
 
     Key: --api-key; JOBWATCH_<PROVIDER>_API_KEY; the provider's own variables; the profile.
     Base URL: --base-url; JOBWATCH_<PROVIDER>_BASE_URL; the provider's own variables; the profile.

@@ -1,8 +1,8 @@
 """The option table: every option shared by the provider commands and `watch`, written once.
 
-The Typer app (jobwatch/cli_jobs.py), the fast parser (jobwatch/fastargs.py), the `[defaults]`
-table of the config file (PRODUCT.md section 5) and RunOptions all read it. Cheap to import:
-no Typer, no HTTP.
+The Typer app (jobwatch/cli/jobs.py), the fast parser (jobwatch/cli/fastpath.py), the
+`[defaults]` table of the config file (README: Credentials and config) and RunOptions all read
+it. Cheap to import: no Typer, no HTTP.
 """
 
 from __future__ import annotations
@@ -156,7 +156,7 @@ SHARED: tuple[Option, ...] = (
     Option(
         "debug", ("--debug",), "Log each HTTP request and response status to stderr (redacted)."
     ),
-    # -- beyond the status word (PRODUCT.md section 8) --
+    # -- beyond the status word (README: Gates) --
     Option(
         "stall_timeout",
         ("--stall-timeout",),

@@ -1,11 +1,11 @@
-"""Job references for `jobwatch watch` (PRODUCT.md section 6): `provider:ID` words and the
-`[[job]]` tables of a jobs file, read by each provider's own reference forms and context fields."""
+"""Job references for `jobwatch watch` and `jobwatch cancel` (README: Several jobs):
+`provider:ID` words and the `[[job]]` tables of a jobs file, read by each provider's own
+reference forms and context fields into the session's JobRef."""
 
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -13,23 +13,9 @@ from jobwatch.core.errors import UsageError
 from jobwatch.core.ids import check_job_id
 from jobwatch.files import read_small_text
 from jobwatch.providers import PROVIDERS
+from jobwatch.session.plan import JobRef
 
-Context = tuple[tuple[str, Any], ...]
-
-
-@dataclass(frozen=True)
-class JobRef:
-    """One job: which provider, its id, and the context it shares with others (sorted pairs,
-    so that jobs with the same context compare equal)."""
-
-    provider: str
-    job_id: str
-    context: Context = ()
-
-    @classmethod
-    def of(cls, provider: str, job_id: str, **context: Any) -> JobRef:
-        kept = {name: value for name, value in context.items() if value not in (None, False)}
-        return cls(provider, job_id, tuple(sorted(kept.items())))
+__all__ = ["JobRef", "forms", "load_jobs_file", "parse_ref", "with_defaults"]
 
 
 def forms() -> str:
@@ -103,16 +89,3 @@ def with_defaults(ref: JobRef, defaults: Mapping[str, Any]) -> JobRef:
     given = dict(ref.context)
     added = {name: value for name, value in defaults.items() if name in names and name not in given}
     return JobRef.of(ref.provider, ref.job_id, **given, **added) if added else ref
-
-
-def group(refs: Sequence[JobRef], make: Callable[[JobRef], Any]) -> list[tuple[Any, list[str]]]:
-    """Refs that share a provider context become one group, in first-seen order."""
-    groups: dict[tuple[str, Context], tuple[Any, list[str]]] = {}
-    for ref in refs:
-        key = (ref.provider, ref.context)
-        if key not in groups:
-            groups[key] = (make(ref), [])
-        ids = groups[key][1]
-        if ref.job_id not in ids:
-            ids.append(ref.job_id)
-    return list(groups.values())

@@ -1,4 +1,4 @@
-"""Errors jobwatch raises on purpose, each with the exit code it ends in (PRODUCT.md sec. 3)."""
+"""Errors jobwatch raises on purpose, each with the exit code it ends in (README: exit codes)."""
 
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ class StateUnknownError(JobwatchError):
 
 class NotFoundError(StateUnknownError):
     """The provider says the job does not exist (or no longer does). Within --wait-for-start
-    it may just not be created yet (PRODUCT.md section 8)."""
+    it may just not be created yet (README: Gates)."""
 
 
 class GoneError(NotFoundError):

@@ -30,7 +30,7 @@ class ColorMode(StrEnum):
 # A one-off check gives up after this long in all; a watch in CI after CI_TIMEOUT.
 ONEOFF_TIMEOUT = 30.0
 CI_TIMEOUT = 6 * 3600.0
-# How long "not found" means "not created yet" in a watch (PRODUCT.md section 8).
+# How long "not found" means "not created yet" in a watch (README: Gates).
 WAIT_FOR_START = 30.0
 
 

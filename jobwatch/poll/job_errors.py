@@ -1,4 +1,4 @@
-"""Why a job ended (PRODUCT.md section 8): its errors, read from the provider once, when the job
+"""Why a job ended (README: Gates): its errors, read from the provider once, when the job
 ends failed, cancelled, short of a gate, or succeeded with fewer units done than attempted
 (judge.wants_reasons), and added to the JOB's `extra` before it is reported.
 

@@ -152,8 +152,8 @@ class JobResults:
 
 
 def _not_read(provider: Provider, job_id: str) -> JobStatus:
-    """What we know of a job before its first answer: it is `pending` (PRODUCT.md section 2);
-    the run ends 124 if the deadline passes before it is read."""
+    """What we know of a job before its first answer: it is `pending` (README: States and exit
+    codes); the run ends 124 if the deadline passes before it is read."""
     dataset_id = getattr(provider, "dataset_id", None)
     return JobStatus(
         provider=provider.name,

@@ -1,4 +1,4 @@
-"""What a poll's results mean beyond the provider's word (PRODUCT.md section 8): a "not found"
+"""What a poll's results mean beyond the provider's word (README: Gates): a "not found"
 that only means "not created yet" (--wait-for-start), a job that stopped changing
 (--stall-timeout), and a success short of --min-completed / --min-success.
 

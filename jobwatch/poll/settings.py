@@ -29,7 +29,7 @@ class PollSettings:
     max_in_flight: int = 32
     # Round each wake-up up to a multiple of this many seconds (0: exact).
     wake_quantum: float = 0.0
-    # Beyond the status word (PRODUCT.md section 8; poll/judge.py): a watched job unchanged
+    # Beyond the status word (README: Gates; poll/rules.py): a watched job unchanged
     # this long ends `stalled`; "not found" this long from the start means "not created yet";
     # a succeeded job short of these counts ends `failed`.
     stall_timeout: float | None = None

@@ -1,4 +1,4 @@
-"""JSON for one-off checks and NDJSON events for watches (PRODUCT.md section 4), on stdout."""
+"""JSON for one-off checks and NDJSON events for watches (README: Output), on stdout."""
 
 from __future__ import annotations
 

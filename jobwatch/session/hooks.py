@@ -1,5 +1,5 @@
-"""`--on-job-end CMD` (PRODUCT.md section 1): CMD runs through `sh -c` once for each job as it
-ends, while the other jobs keep being polled.
+"""`--on-job-end CMD` (README: Hooks and notifications): CMD runs through `sh -c` once for each
+job as it ends, while the other jobs keep being polled.
 
 Security: CMD is the user's own command line, run as they typed it with `/bin/sh -c`, like a
 `make` recipe or a git hook; the job's fields reach it only through environment variables
@@ -54,8 +54,8 @@ def hook_environment(base: Mapping[str, str], job: JobStatus) -> dict[str, str]:
 
 
 class HookReporter:
-    """A reporter (run.Reporter) that starts CMD for each job that ends; `settle` waits for
-    the hooks at the end of the run and stops those still running."""
+    """A reporter (watch.Reporter) of the session that starts CMD for each job that ends;
+    `settle` waits for the hooks at the end of the watch and stops those still running."""
 
     def __init__(
         self,

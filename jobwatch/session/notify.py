@@ -1,5 +1,5 @@
-"""`--notify` (PRODUCT.md section 1): when a watch of at least NOTIFY_AFTER seconds ends, ring
-the terminal bell (when stderr is a terminal) and send the summary line as a desktop
+"""`--notify` (README: Hooks and notifications): when a watch of at least NOTIFY_AFTER seconds
+ends, ring the terminal bell (when stderr is a terminal) and send the summary line as a desktop
 notification through whichever of NOTIFIERS the PATH has. Silent where there is none; never an
 error; a notifier that hangs is killed after NOTIFIER_TIMEOUT seconds."""
 

@@ -46,7 +46,7 @@ def route(request, book):
     served[0] = next(counter) + 1
     return real_route(request, book)
 server.route = route
-from jobwatch.cli.app import main
+from jobwatch.cli.main import main
 sys.argv[0] = "jobwatch"
 main()
 """

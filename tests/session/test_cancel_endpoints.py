@@ -13,6 +13,7 @@ import pytest
 
 from jobwatch.http import Client
 from jobwatch.providers import BrightData, Coze, Firecrawl, Provider, Zilliz
+from jobwatch.render.result import cancel_line
 from jobwatch.session.cancel import CancelResult, cancel_jobs, exit_code
 from tests.providers.conftest import settings
 
@@ -29,8 +30,11 @@ def cancel(
         seen.append(request)
         return answer(request)
 
-    client = Client(httpx.MockTransport(handler))
-    (result,) = asyncio.run(cancel_jobs(client, [(provider, job)], time_limit=5.0))
+    async def one() -> list[CancelResult]:
+        async with Client(httpx.MockTransport(handler)) as client:
+            return await cancel_jobs(client, [(provider, job)], time_limit=5.0)
+
+    (result,) = asyncio.run(one())
     return result, seen
 
 
@@ -42,7 +46,7 @@ def test_firecrawl_cancel_is_a_delete_on_the_job(crawl: bool, path: str) -> None
     result, seen = cancel(provider, lambda r: httpx.Response(200, json={"status": "cancelled"}))
     assert (result.outcome, result.exit_code) == ("cancelled", 0)
     assert [(r.method, r.url.path) for r in seen] == [("DELETE", path)]
-    assert result.line() == f"jobwatch: cancelled {provider.label} job-1"
+    assert cancel_line(result) == f"jobwatch: cancelled {provider.label} job-1"
 
 
 def test_firecrawl_cancel_answers() -> None:
