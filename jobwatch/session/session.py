@@ -74,10 +74,11 @@ class Session:
 
         Ctrl-C (asyncio.Runner's handler), and SIGTERM or SIGHUP when a Python handler is
         installed for them (jobwatch/cli/main.py's raises Terminated), cancel the phase at its
-        next await: it unwinds (a request in flight is abandoned cleanly, the connection
+        next await: it unwinds (a request in flight is abandoned cleanly, its connection
         closed), what it left running (hooks) is stopped, and then the interrupt is raised here
-        — KeyboardInterrupt, or what the handler raised. The loop stays usable, so the phase
-        after an interrupt (cancelling the unfinished jobs) runs on it, with the same client."""
+        — KeyboardInterrupt, or what the handler raised. A signal that comes as the phase ends
+        is raised all the same. The loop stays usable, so the phase after an interrupt
+        (cancelling the unfinished jobs) runs on it, with the same client."""
         loop = self._runner.get_loop()
         main: list[asyncio.Task[Any]] = []
         raised: list[BaseException] = []
@@ -86,27 +87,28 @@ class Session:
             task = asyncio.current_task()
             assert task is not None
             main.append(task)
+            if raised:  # a signal came before the phase started
+                task.cancel()
             return await phase
 
-        def on_signal(handler: Handler, signum: int) -> None:
-            try:
-                handler(signum, None)
-            except BaseException as exc:  # noqa: BLE001 - the handler's way to end the run
-                raised.append(exc)
-                if main and not main[0].done():
-                    main[0].cancel()
+        def interrupt(exc: BaseException) -> None:
+            # From a signal handler: only what asyncio.Runner's own SIGINT handler does.
+            raised.append(exc)
+            if main and not main[0].done():
+                main[0].cancel()
+                loop.call_soon_threadsafe(_wake)
 
-        installed = _redirect(loop, on_signal)
+        previous = _redirect(interrupt)
         try:
             result = self._runner.run(phase_task())
         except asyncio.CancelledError:
             if not raised:
                 raise
         except BaseException:
+            _restore(previous)
             self._stop_leftovers()
             raise
-        finally:
-            _restore(loop, installed)
+        _restore(previous)
         if raised:
             self._stop_leftovers()
             raise raised[0]
@@ -150,14 +152,12 @@ class Session:
     # -- closing ---------------------------------------------------------------------------
 
     def close(self) -> None:
-        """Close the client, then the loop (once)."""
+        """Close the client, then the loop (once). An interrupt meanwhile is raised after."""
         if self._closed:
             return
         self._closed = True
         try:
-            self._runner.run(self.client.aclose())
-        except (KeyboardInterrupt, asyncio.CancelledError):
-            pass
+            self.run(self.client.aclose())
         finally:
             self._runner.close()
 
@@ -181,25 +181,34 @@ def _hooks(options: RunOptions, streams: Streams, deadline: float | None) -> Hoo
     return HookReporter(options.on_job_end, streams.stderr, streams.env, deadline=deadline)
 
 
-def _redirect(
-    loop: asyncio.AbstractEventLoop, on_signal: Callable[[Handler, int], None]
-) -> dict[int, Handler]:
-    """While a phase runs, a SIGTERM or SIGHUP with a Python handler is handled by the loop
-    (at a safe point, never inside a request); the handlers it replaced, by signal."""
-    installed: dict[int, Handler] = {}
+def _redirect(interrupt: Callable[[BaseException], None]) -> dict[int, Handler]:
+    """While a phase runs, what a SIGTERM or SIGHUP handler raises is handed to `interrupt`
+    instead (which cancels the phase) rather than raised wherever the program happens to be;
+    the handlers replaced, by signal."""
+    previous: dict[int, Handler] = {}
     for signum in INTERRUPTING:
         handler = signal.getsignal(signum)
         if not callable(handler):
             continue
+
+        def redirected(number: int, frame: Any, handler: Handler = handler) -> None:
+            try:
+                handler(number, frame)
+            except BaseException as exc:  # noqa: BLE001 - the handler's way to end the run
+                interrupt(exc)
+
         try:
-            loop.add_signal_handler(signum, on_signal, handler, signum)
-        except (ValueError, RuntimeError, NotImplementedError):  # not the main thread
+            signal.signal(signum, redirected)
+        except ValueError:  # not the main thread: the handler stays as it is
             continue
-        installed[signum] = handler
-    return installed
+        previous[signum] = handler
+    return previous
 
 
-def _restore(loop: asyncio.AbstractEventLoop, installed: dict[int, Handler]) -> None:
-    for signum, handler in installed.items():
-        loop.remove_signal_handler(signum)
+def _restore(previous: dict[int, Handler]) -> None:
+    for signum, handler in previous.items():
         signal.signal(signum, handler)
+
+
+def _wake() -> None:
+    """Nothing: a callback that wakes the loop (a signal's cancel is then seen at once)."""
