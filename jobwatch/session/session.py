@@ -100,15 +100,16 @@ class Session:
 
         previous = _redirect(interrupt)
         try:
-            result = self._runner.run(phase_task())
+            try:
+                result = self._runner.run(phase_task())
+            finally:
+                _restore(previous)
         except asyncio.CancelledError:
             if not raised:
                 raise
         except BaseException:
-            _restore(previous)
             self._stop_leftovers()
             raise
-        _restore(previous)
         if raised:
             self._stop_leftovers()
             raise raised[0]
