@@ -20,15 +20,19 @@ from jobwatch.files import read_small_bytes
 
 CONFIG_DIR_ENV = "JOBWATCH_CONFIG_DIR"
 PROFILE_ENV = "JOBWATCH_PROFILE"
-SETTING_KEYS = ("api_key", "base_url", "region", "cluster_id")
+# What a profile keeps for every provider; a provider adds the context fields it lets a profile
+# keep (Zilliz's cluster_id).
+SETTING_KEYS = ("api_key", "base_url", "region")
 TOP_KEYS = ("default_profile", "profiles", "defaults")
 
 
-def unknown_keys(data: Mapping[str, Any], providers: Iterable[str]) -> list[str]:
+def unknown_keys(data: Mapping[str, Any], providers: Mapping[str, Iterable[str]]) -> list[str]:
     """The places in a config file jobwatch does not know (`[profiles.ci.firecrawll]`,
-    `[profiles.ci.firecrawl] api-key`, a top-level typo), each said once as a warning."""
+    `[profiles.ci.firecrawl] api-key`, a top-level typo), each said once as a warning.
+    `providers`: each provider's name and the keys a profile may keep for it besides
+    SETTING_KEYS."""
     found = [f"unknown key {key!r}" for key in data if key not in TOP_KEYS]
-    known = set(providers)
+    known = {name: {*SETTING_KEYS, *keys} for name, keys in providers.items()}
     for profile, entries in data.get("profiles", {}).items():
         for provider, settings in entries.items():
             where = f"[profiles.{profile}.{provider}]"
@@ -36,7 +40,7 @@ def unknown_keys(data: Mapping[str, Any], providers: Iterable[str]) -> list[str]
                 found.append(f"unknown provider in {where}")
                 continue
             found += [
-                f"unknown key {key!r} in {where}" for key in settings if key not in SETTING_KEYS
+                f"unknown key {key!r} in {where}" for key in settings if key not in known[provider]
             ]
     return found
 
@@ -203,12 +207,12 @@ def resolve(
     cli_api_key: str | None = None,
     cli_base_url: str | None = None,
     cli_region: str | None = None,
-    cli_cluster_id: str | None = None,
     cli_profile: str | None = None,
+    profile_keys: Iterable[str] = (),
     data: Mapping[str, Any],
     env: Mapping[str, str] = os.environ,
 ) -> ProviderSettings:
-    """Apply the lookup order (README: Credentials and config) for one provider.
+    """Apply the lookup order of the README's "Credentials and config" for one provider.
 
     Key: --api-key; JOBWATCH_<PROVIDER>_API_KEY; the provider's own variables; the profile.
     Base URL: --base-url; JOBWATCH_<PROVIDER>_BASE_URL; the provider's own variables; the profile.
@@ -249,9 +253,9 @@ def resolve(
         api_key_source=source,
         base_url=base_url.rstrip("/") if base_url else None,
         region=cli_region or stored.get("region"),
-        cluster_id=cli_cluster_id or stored.get("cluster_id"),
         profile=profile,
         base_url_source=base_url_source if base_url else None,
+        stored={key: stored[key] for key in profile_keys if stored.get(key)},
     )
 
 

@@ -1,5 +1,6 @@
 """Where output goes: stdout for data, stderr for people, and a stderr that a closed reader
-cannot turn into an error (README: exit codes: a closed stderr only silences the human output)."""
+cannot turn into an error (README: States and exit codes: a closed stderr only silences the human
+output)."""
 
 from __future__ import annotations
 

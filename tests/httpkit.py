@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from jobwatch.core.errors import RetryableError
-from jobwatch.http import Client, send
+from jobwatch.http.client import Client, send
 from tests.hostile import ForwardProxy
 
 PATHS = ["direct", "proxy"]

@@ -666,15 +666,16 @@ def test_an_environment_base_url_beats_the_region() -> None:
     from jobwatch.providers import PROVIDERS as CLASSES
 
     for name in ("zilliz", "coze"):
-        cls = CLASSES[name]
+        cls = CLASSES[name].default
         settings = config.resolve(
             name,
             key_env_vars=cls.key_env_vars,
             cli_region="cn",
-            cli_cluster_id="in01-0123456789abcdef",
             data={},
             env={f"JOBWATCH_{name.upper()}_BASE_URL": "http://127.0.0.1:8787"},
         )
         context = {"dataset_id": "7441234567890123456"} if name == "coze" else {}
+        if name == "zilliz":
+            context = {"cluster_id": "in01-0123456789abcdef"}
         provider = cls(replace(settings, api_key=ENV_KEY), **context)
         assert provider.base_url == "http://127.0.0.1:8787"

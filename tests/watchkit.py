@@ -21,7 +21,7 @@ import httpx
 from jobwatch.core.events import Event, RetryEvent, StatusEvent
 from jobwatch.core.events import WarningEvent as WarningEvent  # re-exported for the tests
 from jobwatch.core.settings import ProviderSettings
-from jobwatch.http import Client
+from jobwatch.http.client import Client
 from jobwatch.poll import JobGroup, Poller, PollSettings
 
 BASE = "http://sim.test"
@@ -36,8 +36,8 @@ def settings(
         api_key_source=None,
         base_url=base_url,
         region=None,
-        cluster_id=cluster_id,
         profile="default",
+        stored={"cluster_id": cluster_id} if cluster_id else {},
     )
 
 

@@ -55,8 +55,9 @@ Profile = Annotated[
 
 
 def provider_class(name: str) -> type[Provider]:
+    """The provider's default kind, whose class data its kinds share (keys, regions)."""
     try:
-        return PROVIDERS[name]
+        return PROVIDERS[name].default
     except KeyError:
         raise UsageError(f"unknown provider {name!r}: use {', '.join(PROVIDERS)}") from None
 
@@ -97,7 +98,7 @@ def auth_set(
     cls = provider_class(provider)
     if region and not cls.regions():
         raise UsageError(f"{provider} has no regions: --region is for {_having_regions()}")
-    if cluster_id and not any(f.in_profile and f.name == "cluster_id" for f in cls.context_fields):
+    if cluster_id and "cluster_id" not in PROVIDERS[provider].profile_keys():
         raise UsageError(f"{provider} has no cluster id: --cluster-id is for zilliz")
     path = config.config_path()
     data = config.load(path)
@@ -120,7 +121,7 @@ def auth_set(
 
 
 def _having_regions() -> str:
-    return ", ".join(name for name, cls in PROVIDERS.items() if cls.regions())
+    return ", ".join(name for name, entry in PROVIDERS.items() if entry.default.regions())
 
 
 def _read_key(provider: str) -> str:
@@ -169,12 +170,12 @@ def auth_list(profile: Profile = None) -> None:
             details = [config.mask(entry["api_key"]) if "api_key" in entry else "no key"]
             details += [
                 f"{key}={entry[key]}"
-                for key in ("base_url", "region", "cluster_id")
-                if key in entry
+                for key in sorted(entry, key=lambda key: (key != "base_url", key != "region", key))
+                if key != "api_key"
             ]
             lines.append((f"{name}{mark}", provider_name, "  ".join(details)))
-    for provider_name, cls in PROVIDERS.items():
-        for var in (f"JOBWATCH_{provider_name.upper()}_API_KEY", *cls.key_env_vars):
+    for provider_name, provider in PROVIDERS.items():
+        for var in (f"JOBWATCH_{provider_name.upper()}_API_KEY", *provider.default.key_env_vars):
             if os.environ.get(var):
                 lines.append(
                     ("(env)", provider_name, f"{config.mask(os.environ[var])} from ${var}")

@@ -15,12 +15,19 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from jobwatch.cli.commands import CANCEL, WATCH, options_of, positionals_of, watch_context_options
+from jobwatch.cli.commands import (
+    CANCEL,
+    WATCH,
+    options_of,
+    positional_fields,
+    watch_context_options,
+)
 from jobwatch.cli.options import Access, RunOptions, settle, unknown_defaults
 from jobwatch.core.errors import UsageError
 from jobwatch.core.ids import check_job_id
 
 if TYPE_CHECKING:
+    from jobwatch.providers.base import Provider, ProviderEntry
     from jobwatch.session.plan import JobRef, JobsRequest
     from jobwatch.streams import Streams
 
@@ -39,6 +46,7 @@ class JobCommand:
     access: Access
     config: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
     running: bool = False  # --running: the jobs the provider lists as not finished
+    kind: str | None = None  # a provider command's kind of job (None: the default)
 
 
 def read_command(command: str, given: Mapping[str, Any]) -> JobCommand:
@@ -54,29 +62,29 @@ def read_command(command: str, given: Mapping[str, Any]) -> JobCommand:
     if not isinstance(defaults, dict):
         raise UsageError(f"config file {path}: [defaults] must be a table")
     unknown = [f"unknown key {key!r} in [defaults]" for key in unknown_defaults(defaults)]
-    for what in unknown + config.unknown_keys(data, PROVIDERS):
+    profile_keys = {name: entry.profile_keys() for name, entry in PROVIDERS.items()}
+    for what in unknown + config.unknown_keys(data, profile_keys):
         print(f"jobwatch: warning: {what} of {path}", file=sys.stderr)
     run, access = settle(given, defaults, str(path))
     words = tuple(given.get("words") or ())
     context = {}
+    kind = None
     if command in (WATCH, CANCEL):
         words = _with_stdin(words)
         for option in watch_context_options():
             if given.get(option.name):
                 context[option.name] = check_job_id(given[option.name], option.flags[0])
     else:
-        cls = PROVIDERS[command]
-        for item in cls.context_fields:
-            value = given.get(item.name)
-            if value not in (None, False):
-                context[item.name] = (
-                    value if item.switch else check_job_id(value, item.flag or item.metavar)
-                )
+        entry = PROVIDERS[command]
+        cls = _kind_of(entry, given)
+        kind = cls.kind
+        context = _context_of(entry, cls, given)
         words = tuple(check_job_id(word, cls.id_metavar) for word in words)
         if given.get("running") and words:
             raise UsageError(f"give {cls.id_metavar} arguments or --running, not both")
         if not given.get("running") and not words:
-            more = " (or --running)" if cls.can_list() else ""
+            listed = cls.can_list() or given.get("kind") is None and _lists(entry)
+            more = " (or --running)" if listed else ""
             raise UsageError(f"name at least one {cls.id_metavar}{more}")
     return JobCommand(
         command=command,
@@ -88,7 +96,53 @@ def read_command(command: str, given: Mapping[str, Any]) -> JobCommand:
         access=access,
         config=data,
         running=bool(given.get("running")),
+        kind=kind,
     )
+
+
+def _lists(entry: ProviderEntry) -> bool:
+    return any(cls.can_list() for cls in entry.kinds)
+
+
+def _kind_of(entry: ProviderEntry, given: Mapping[str, Any]) -> type[Provider]:
+    """The kind `--kind` or a kind's switch (`--crawl`) picks; with `--running` and neither,
+    the first kind the provider can list; else the default."""
+    named = given.get("kind")
+    switched = [cls for cls in entry.kinds if cls.kind_switch and given.get(cls.kind_switch)]
+    if switched:
+        cls = switched[0]
+        if len(switched) > 1 or (named is not None and named != cls.kind):
+            raise UsageError(f"--{cls.kind_switch} means --kind {cls.kind}: give one kind of job")
+        return cls
+    if named is None and given.get("running"):
+        return next((cls for cls in entry.kinds if cls.can_list()), entry.default)
+    cls = entry.kind(named)
+    if given.get("running") and not cls.can_list():
+        raise UsageError(
+            f"{entry.name} --kind {cls.kind} cannot list its jobs (--running): name them instead"
+        )
+    return cls
+
+
+def _context_of(
+    entry: ProviderEntry, cls: type[Provider], given: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The kind's context values: its options by name, and its arguments from the places of
+    the command's arguments (named after the default kind's)."""
+    context: dict[str, Any] = {}
+    for option in cls.context_fields:
+        if option.flag and given.get(option.name) is not None:
+            context[option.name] = check_job_id(given[option.name], option.flag)
+    places = [field.name for field in positional_fields(entry.default)]
+    for place, argument in zip(places, positional_fields(cls), strict=True):
+        if given.get(place) is not None:
+            context[argument.name] = check_job_id(given[place], argument.metavar)
+    taken = {option.flag for option in cls.context_fields if option.flag}
+    for other in entry.kinds:
+        for option in other.context_fields:
+            if option.flag and option.flag not in taken and given.get(option.name) is not None:
+                raise UsageError(f"{option.flag} is not for {entry.name} --kind {cls.kind}")
+    return context
 
 
 def _with_stdin(words: tuple[str, ...]) -> tuple[str, ...]:
@@ -113,24 +167,32 @@ def request_of(command: JobCommand) -> JobsRequest:
     if command.command in (WATCH, CANCEL):
         refs = _references(command)
     else:
-        refs = [JobRef.of(command.command, word, **command.context) for word in command.words]
+        kind = _kind_name(command)
+        refs = [JobRef.of(command.command, kind, word, **command.context) for word in command.words]
 
     def hint(jobs: Sequence[JobRef]) -> str:
         if not command.running:
             return reattach_hint(command)
-        # The jobs a listing found, with the context it listed them in (`--crawl`).
-        context = dict(jobs[0].context) if jobs else command.context
-        return reattach_hint(
-            replace(command, words=tuple(job.job_id for job in jobs), context=context)
-        )
+        # The jobs a listing found.
+        return reattach_hint(replace(command, words=tuple(job.job_id for job in jobs)))
 
+    listing = None
+    if command.running:
+        listing = Listing(command.command, command.kind, command.context)
     return JobsRequest(
         refs=refs,
         access=command.access,
         config=command.config,
-        listing=Listing(command.command, command.context) if command.running else None,
+        listing=listing,
         reattach_hint=None if command.command == CANCEL else hint,
     )
+
+
+def _kind_name(command: JobCommand) -> str:
+    """A provider command's kind of job, by name (its provider's default when none was read)."""
+    from jobwatch.providers import PROVIDERS
+
+    return PROVIDERS[command.command].kind(command.kind).kind
 
 
 def _references(command: JobCommand) -> list[JobRef]:
@@ -151,16 +213,27 @@ def reattach_hint(command: JobCommand) -> str:
     """The command line that watches the same jobs again: everything that picks the jobs and
     the endpoint (never a key), quoted for a POSIX shell."""
     words = ["jobwatch", command.command]
-    for positional in positionals_of(command.command):
-        if positional.name == "words":
-            words += command.words
-        elif positional.name in command.context:
-            words.append(str(command.context[positional.name]))
-    given = {
+    given: dict[str, Any] = {
         **{name: getattr(command.access, name) for name in ("profile", "base_url", "region")},
-        **command.context,
         "file": command.file,
     }
+    if command.command == WATCH:
+        given.update(command.context)
+        words += command.words
+    else:
+        from jobwatch.providers import PROVIDERS
+
+        entry = PROVIDERS[command.command]
+        cls = entry.kind(command.kind)
+        arguments = [field.name for field in positional_fields(cls)]
+        words += [str(command.context[name]) for name in arguments if name in command.context]
+        words += command.words
+        given.update((name, value) for name, value in command.context.items()
+                     if name not in arguments)  # fmt: skip
+        if cls.kind_switch:
+            given[cls.kind_switch] = True
+        elif cls is not entry.default:
+            given["kind"] = cls.kind
     for option in options_of(command.command):
         value = given.get(option.name)
         if value:

@@ -1,14 +1,15 @@
 """What each job command takes on its command line, made from the option table (options.py)
-and the provider table (providers/): the Typer app (jobs.py, cancel.py) and the fast parser
-(fastpath.py) both read it, so they cannot disagree."""
+and the provider table (jobwatch/providers/): the Typer app (jobs.py, cancel.py) and the fast
+parser (fastpath.py) both read it, so they cannot disagree."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
 from jobwatch.cli.options import SHARED, Option, table_for
-from jobwatch.cli.values import flag, text
+from jobwatch.cli.values import text
 from jobwatch.providers import PROVIDERS
+from jobwatch.providers.base import Provider, ProviderEntry
 from jobwatch.providers.spec import ContextField
 
 FILE = Option(
@@ -62,70 +63,120 @@ def job_commands() -> list[str]:
     return [*PROVIDERS, WATCH]
 
 
+def kind_option(entry: ProviderEntry) -> Option:
+    """`--kind K`, for a provider with several kinds of job."""
+    names = entry.kind_names()
+    kinds = "; ".join(f"{cls.kind}: {cls.kind_help}" for cls in entry.kinds)
+    return Option(
+        "kind",
+        ("--kind",),
+        f"The kind of job (default {names[0]}). {kinds}.",
+        text,
+        metavar="|".join(names),
+        in_defaults=False,
+        choices=names,
+    )
+
+
 def options_of(command: str) -> tuple[Option, ...]:
-    """Every option the command takes: its provider's context options, then the shared ones."""
+    """Every option the command takes: `--kind` and the kinds' own options, then the shared
+    ones."""
     if command == WATCH:
         return (FILE, *watch_context_options(), *table_for(watch_flag=False, region=True))
     if command == CANCEL:
         shared = tuple(option for option in SHARED if option.name in CANCEL_OPTIONS)
         return (FILE, *watch_context_options(), *shared)
-    cls = PROVIDERS[command]
-    own = tuple(_option(field) for field in cls.context_fields if field.flag)
-    listing = (RUNNING,) if cls.can_list() else ()
-    shared = table_for(watch_flag=True, region=bool(cls.regions()))
-    # Shown as this provider's default; an interval not given stays None (the provider's own).
+    entry = PROVIDERS[command]
+    kinds: tuple[Option, ...] = ()
+    if len(entry.kinds) > 1:
+        kinds = (kind_option(entry),)
+        kinds += tuple(
+            Option(cls.kind_switch, (f"--{cls.kind_switch}",), f"Same as --kind {cls.kind}.",
+                   in_defaults=False)
+            for cls in entry.kinds
+            if cls.kind_switch
+        )  # fmt: skip
+    own: dict[str, Option] = {}
+    for cls in entry.kinds:
+        for field in cls.context_fields:
+            if field.flag and field.flag not in own:
+                own[field.flag] = _option(field)
+    listing = (RUNNING,) if any(cls.can_list() for cls in entry.kinds) else ()
+    default = entry.default
+    shared = table_for(watch_flag=True, region=bool(default.regions()))
+    # Shown as this provider's default; an interval not given stays None (the kind's own).
     shown = tuple(
-        replace(option, default=cls.default_interval) if option.name == "interval" else option
+        replace(option, default=default.default_interval) if option.name == "interval" else option
         for option in shared
     )
-    return (*own, *listing, *shown)
+    return (*kinds, *own.values(), *listing, *shown)
 
 
 def watch_context_options() -> tuple[Option, ...]:
-    """For `watch`: each provider's valued context option (`--cluster-id`), a default for the
+    """For `watch`: each kind's valued context option (`--cluster-id`), a default for the
     references that name none."""
     found: dict[str, Option] = {}
-    for cls in PROVIDERS.values():
-        scopes = {form.scope for form in cls.reference_forms() if form.scope_optional}
-        for field in cls.context_fields:
-            if field.flag and field.name in scopes and field.flag not in found:
-                found[field.flag] = replace(
-                    _option(field), help=f"{field.help} For {cls.name} references that name none."
-                )
+    for entry in PROVIDERS.values():
+        for cls in entry.kinds:
+            scopes = {form.scope for form in cls.reference_forms() if form.scope_optional}
+            for field in cls.context_fields:
+                if field.flag and field.name in scopes and field.flag not in found:
+                    found[field.flag] = replace(
+                        _option(field),
+                        help=f"{field.help} For {cls.name} references that name none.",
+                    )
     return tuple(found.values())
 
 
+def reference_prefixes() -> tuple[str, ...]:
+    """`firecrawl:`, `firecrawl-crawl:`, …: every kind's reference prefixes."""
+    return tuple(
+        f"{form.prefix}:"
+        for entry in PROVIDERS.values()
+        for cls in entry.kinds
+        for form in cls.reference_forms()
+    )
+
+
 def positionals_of(command: str) -> tuple[Positional, ...]:
-    """The command's arguments, in order: context arguments (a Coze dataset), then the jobs."""
+    """The command's arguments, in order: context arguments (a Coze dataset), then the jobs.
+    They are named after the default kind's; another kind reads them in the same places
+    (`coze WORKFLOW_ID EXECUTE_ID --kind workflow`)."""
     if command in (WATCH, CANCEL):
         from jobwatch.cli.refs import forms
 
-        prefixes = tuple(
-            f"{form.prefix}:" for cls in PROVIDERS.values() for form in cls.reference_forms()
-        )
         return (
-            Positional("words", "REF", forms(), many=True, required=False, completions=prefixes),
+            Positional(
+                "words", "REF", forms(), many=True, required=False, completions=reference_prefixes()
+            ),
         )
-    cls = PROVIDERS[command]
-    firsts = tuple(
-        Positional(field.name, field.metavar, field.help, many=False)
-        for field in cls.context_fields
-        if not field.flag
-    )
+    entry = PROVIDERS[command]
+    default = entry.default
+    firsts = []
+    for position, field in enumerate(positional_fields(default)):
+        others = [
+            f"--kind {cls.kind}: {positional_fields(cls)[position].help.rstrip('.').lower()}"
+            for cls in entry.kinds[1:]
+        ]
+        more = f" ({'; '.join(others)})" if others else ""
+        firsts.append(Positional(field.name, field.metavar, f"{field.help}{more}", many=False))
+    others = [f"--kind {cls.kind}: {cls.id_metavar}" for cls in entry.kinds[1:]
+              if cls.id_metavar != default.id_metavar]  # fmt: skip
+    help_text = default.id_help + (f" ({'; '.join(others)})" if others else "")
     # Optional where --running may stand in for them (read_command asks for one or the other).
-    ids = Positional("words", cls.id_metavar, "The jobs' ids.", many=True, required=False)
-    if not cls.can_list():
-        ids = Positional("words", cls.id_metavar, "The jobs' ids.", many=True)
+    can_list = any(cls.can_list() for cls in entry.kinds)
+    ids = Positional("words", default.id_metavar, help_text, many=True, required=not can_list)
     return (*firsts, ids)
+
+
+def positional_fields(cls: type[Provider]) -> tuple[ContextField, ...]:
+    """A kind's context fields given as arguments (before the ids), in order."""
+    return tuple(field for field in cls.context_fields if not field.flag)
 
 
 def _option(field: ContextField) -> Option:
     assert field.flag is not None
     return Option(
-        field.name,
-        (field.flag,),
-        field.help,
-        convert=flag if field.switch else text,
-        metavar=None if field.switch else field.metavar,
+        field.name, (field.flag,), field.help, convert=text, metavar=field.metavar,
         in_defaults=False,
-    )
+    )  # fmt: skip

@@ -5,7 +5,10 @@ from __future__ import annotations
 from jobwatch.cli.options import RunOptions
 from jobwatch.core.settings import ProviderSettings
 from jobwatch.poll import JobGroup
-from jobwatch.providers import BrightData, Coze, Firecrawl, Zilliz
+from jobwatch.providers.brightdata.snapshots import Snapshot
+from jobwatch.providers.coze.documents import Document
+from jobwatch.providers.firecrawl.scrape import BatchScrape, Crawl
+from jobwatch.providers.zilliz.imports import ImportJob
 from jobwatch.session.run import run
 from jobwatch.sim.server import start_sim
 
@@ -16,25 +19,19 @@ def demo_groups(base_url: str) -> list[JobGroup]:
     """A Bright Data snapshot, a Zilliz import with several files, a Coze dataset with
     several documents and a Firecrawl batch scrape and crawl."""
 
-    def settings(cluster_id: str | None = None) -> ProviderSettings:
-        return ProviderSettings(
-            api_key=DEMO_KEY,
-            api_key_source="demo",
-            base_url=base_url,
-            region=None,
-            cluster_id=cluster_id,
-            profile="demo",
-        )
+    settings = ProviderSettings(
+        api_key=DEMO_KEY, api_key_source="demo", base_url=base_url, region=None, profile="demo"
+    )
 
     return [
-        JobGroup(BrightData(settings()), ["s_demo4x7enmven8djfq"]),
-        JobGroup(Zilliz(settings("in01-demo0123456789")), ["job-demo01a2b3c4d5e6f7"]),
+        JobGroup(Snapshot(settings), ["s_demo4x7enmven8djfq"]),
+        JobGroup(ImportJob(settings, cluster_id="in01-demo0123456789"), ["job-demo01a2b3c4d5e6f7"]),
         JobGroup(
-            Coze(settings(), dataset_id="7441234567890123456"),
+            Document(settings, dataset_id="7441234567890123456"),
             ["7442585813587689472", "7442585813587689473", "7442585813587689474"],
         ),
-        JobGroup(Firecrawl(settings()), ["6a1b2c3d-0000-4000-8000-00000000demo"]),
-        JobGroup(Firecrawl(settings(), crawl=True), ["9f8e7d6c-0000-4000-8000-0000crawldemo"]),
+        JobGroup(BatchScrape(settings), ["6a1b2c3d-0000-4000-8000-00000000demo"]),
+        JobGroup(Crawl(settings), ["9f8e7d6c-0000-4000-8000-0000crawldemo"]),
     ]
 
 

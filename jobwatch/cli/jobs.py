@@ -35,14 +35,14 @@ def add_job_commands(app: typer.Typer) -> None:
     from jobwatch.providers import PROVIDERS
 
     for command in job_commands():
-        cls = PROVIDERS.get(command)
-        summary = cls.summary if cls else WATCH_HELP
+        entry = PROVIDERS.get(command)
+        summary = entry.summary if entry else WATCH_HELP
         app.command(
             command,
             cls=Command,
             help=summary,
             short_help=summary.split(":")[0].rstrip("."),
-            epilog=epilog(cls.examples if cls else WATCH_EXAMPLES),
+            epilog=epilog(entry.examples if entry else WATCH_EXAMPLES),
         )(_function(command))
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import math
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
-
-from pydantic import BaseModel, ConfigDict, Field
 
 from jobwatch.core import exitcodes
 
@@ -24,7 +25,7 @@ class JobState(StrEnum):
     # Not a provider state: jobwatch could not learn the state (not found, errors past
     # --max-retries, bad credentials). Terminal for the watcher, never a job failure.
     UNKNOWN = "unknown"
-    # Not a provider state either: nothing changed for --stall-timeout (PRODUCT.md section 8).
+    # Not a provider state either: nothing changed for --stall-timeout (README: Gates).
     STALLED = "stalled"
 
     @property
@@ -54,10 +55,9 @@ def utc_now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-class Item(BaseModel):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Item:
     """One part of a job: a Zilliz/Milvus file."""
-
-    model_config = ConfigDict(frozen=True)
 
     name: str
     state: JobState
@@ -65,11 +65,20 @@ class Item(BaseModel):
     progress: float | None = None
     message: str | None = None
 
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "state": self.state.value,
+            "status": self.status,
+            "progress": self.progress,
+            "message": self.message,
+        }
 
-class JobStatus(BaseModel):
-    """What one poll learned about one job, normalized across providers."""
 
-    model_config = ConfigDict(frozen=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class JobStatus:
+    """What one poll learned about one job, normalized across providers: the JOB of the README's
+    "Output" section. A plain frozen record (a watch makes one per job and poll)."""
 
     provider: str
     id: str
@@ -81,43 +90,68 @@ class JobStatus(BaseModel):
     unit: str | None = None
     eta_seconds: float | None = None
     message: str | None = None
-    items: list[Item] = Field(default_factory=list)
-    checked_at: str = Field(default_factory=utc_now_iso)
-    extra: dict[str, Any] = Field(default_factory=dict)
-    # Coze documents carry the dataset they belong to (PRODUCT.md section 4).
-    dataset_id: str | None = None
+    items: list[Item] = field(default_factory=list)
+    checked_at: str = field(default_factory=utc_now_iso)
+    extra: dict[str, Any] = field(default_factory=dict)
+    # What the id belongs to, for kinds whose ids are unique only inside something else (a
+    # Coze document in its dataset): shown as SCOPE/ID, and in the JOB under `scope_key`.
+    scope: str | None = None
+    scope_key: str | None = None
     # The exit code of the watcher error behind an `unknown` state (3 or 4); not printed.
-    error_exit_code: int | None = Field(default=None, exclude=True)
+    error_exit_code: int | None = None
+
+    @property
+    def ident(self) -> str:
+        """`SCOPE/ID` for a job named inside a scope (a Coze document), else the id."""
+        return f"{self.scope}/{self.id}" if self.scope else self.id
+
+    def replace(self, **changes: Any) -> JobStatus:
+        """A copy with some fields changed."""
+        return dataclasses.replace(self, **changes)
 
     def to_json(self) -> dict[str, Any]:
-        """The JOB object of PRODUCT.md section 4."""
-        return self.model_dump(mode="json", exclude=self._unprinted())
+        """The JOB object (README: Output)."""
+        document: dict[str, Any] = {
+            "provider": self.provider,
+            "id": self.id,
+            "state": self.state.value,
+            "status": self.status,
+            "progress": self.progress,
+            "completed": self.completed,
+            "total": self.total,
+            "unit": self.unit,
+            "eta_seconds": self.eta_seconds,
+            "message": self.message,
+            "items": [item.to_json() for item in self.items],
+            "checked_at": self.checked_at,
+            "extra": self.extra,
+        }
+        if self.scope is not None and self.scope_key:
+            document[self.scope_key] = self.scope
+        return document
 
     def to_json_text(self) -> str:
-        """to_json() as compact JSON text, serialized in one step (a watch does it per poll)."""
-        return self.model_dump_json(exclude=self._unprinted())
-
-    def _unprinted(self) -> set[str] | None:
-        """Fields left out of the JOB object: `dataset_id` is there only for Coze documents."""
-        return _NO_DATASET if self.dataset_id is None else None
+        """to_json() as compact JSON text (a watch writes one per poll with --json)."""
+        return json.dumps(self.to_json(), ensure_ascii=False, separators=(",", ":"))
 
     def same_progress(self, other: JobStatus | None) -> bool:
-        """True when `other` says the same thing (ignoring when it was checked)."""
+        """True when `other` says the same thing (ignoring when it was checked, and the ETA)."""
         if other is None:
             return False
-        # Field by field, not model_dump(): this runs for every poll of every job.
-        mine, theirs = self.__dict__, other.__dict__
-        return all(mine[name] == theirs[name] for name in _PROGRESS_FIELDS)
-
-
-_NO_DATASET = {"dataset_id"}
-
-# What same_progress compares: every printed field but the time of the check and the ETA.
-_PROGRESS_FIELDS = tuple(
-    name
-    for name, info in JobStatus.model_fields.items()
-    if name not in ("checked_at", "eta_seconds") and not info.exclude
-)
+        return (
+            self.state is other.state
+            and self.status == other.status
+            and self.progress == other.progress
+            and self.completed == other.completed
+            and self.total == other.total
+            and self.message == other.message
+            and self.items == other.items
+            and self.extra == other.extra
+            and self.provider == other.provider
+            and self.id == other.id
+            and self.unit == other.unit
+            and self.scope == other.scope
+        )
 
 
 def percent_to_fraction(value: float | int | None) -> float | None:
@@ -166,8 +200,7 @@ def is_unread(job: JobStatus) -> bool:
 
 def job_name(job: JobStatus) -> str:
     """`coze DATASET/DOC`, `firecrawl ID`: how a job is named in lines and messages."""
-    ident = f"{job.dataset_id}/{job.id}" if job.dataset_id else job.id
-    return f"{job.provider} {ident}"
+    return f"{job.provider} {job.ident}"
 
 
 def done_counts(job: JobStatus) -> tuple[int, int | None, str] | None:

@@ -18,6 +18,7 @@ The rule, for one-line text:
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -82,10 +83,9 @@ def clean_job(job: JobStatus, secrets: Sequence[str]) -> JobStatus:
     message, unit, each item's name, status and message, and every string (keys included)
     anywhere inside `extra`. The same object when nothing needed cleaning."""
     hunted = hunted_secrets(secrets)
-    fields = job.__dict__
     update: dict[str, Any] = {}
     for name in ("status", "message", "unit"):
-        value = fields[name]
+        value = getattr(job, name)
         if value is not None and (cleaned := clean_text(value, hunted)) is not value:
             update[name] = cleaned
     if job.items:
@@ -94,16 +94,16 @@ def clean_job(job: JobStatus, secrets: Sequence[str]) -> JobStatus:
             update["items"] = items
     if job.extra and _dirty(job.extra, hunted):
         update["extra"] = _clean_value(job.extra, hunted)
-    return job.model_copy(update=update) if update else job
+    return job.replace(**update) if update else job
 
 
 def _clean_item(item: Item, secrets: Secrets) -> Item:
     update: dict[str, Any] = {}
     for name in ("name", "status", "message"):
-        value = item.__dict__[name]
+        value = getattr(item, name)
         if value is not None and (cleaned := clean_text(value, secrets)) is not value:
             update[name] = cleaned
-    return item.model_copy(update=update) if update else item
+    return dataclasses.replace(item, **update) if update else item
 
 
 def _dirty(value: Any, secrets: Secrets) -> bool:

@@ -5,7 +5,7 @@ credentials and endpoint (Access). The command line fills them from its option t
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 
@@ -92,6 +92,7 @@ class ProviderSettings:
     api_key_source: str | None
     base_url: str | None
     region: str | None
-    cluster_id: str | None
     profile: str
     base_url_source: str | None = None  # where the base URL came from, for messages
+    # The profile's values of the kind's `in_profile` context fields (Zilliz's cluster_id).
+    stored: Mapping[str, str] = field(default_factory=dict)

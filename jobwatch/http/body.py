@@ -9,7 +9,7 @@ import httpx
 
 from jobwatch.core.errors import RetryableError
 
-MAX_BODY = 32 * 1024 * 1024  # a Firecrawl page is at most 10 MB (specs/PROVIDERS.md §4)
+MAX_BODY = 32 * 1024 * 1024  # a Firecrawl page is at most 10 MB (docs/providers/firecrawl.md#pages)
 _MIB = 1024 * 1024
 _BODY_HEADERS = frozenset({"content-length", "content-encoding", "transfer-encoding"})
 

@@ -5,17 +5,18 @@ for a float or too long for an int all read as "not JSON"."""
 
 from __future__ import annotations
 
-import email.utils
 import json
 import math
 import re
 import time
 from collections.abc import Callable
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from jobwatch.core.errors import CredentialsError, NotFoundError, RetryableError, StateUnknownError
+
+if TYPE_CHECKING:
+    import httpx
 
 RETRYABLE_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
 _DELTA_SECONDS = re.compile(r"\d+(?:\.\d+)?")
@@ -31,6 +32,8 @@ def retry_after_seconds(value: str | None, now: Callable[[], float] = time.time)
     if _DELTA_SECONDS.fullmatch(value):
         seconds = float(value)
         return seconds if math.isfinite(seconds) else None
+    import email.utils  # an HTTP date: rare, and the module costs start-up time
+
     try:
         when = email.utils.parsedate_to_datetime(value)
         wait = when.timestamp() - now()
@@ -120,4 +123,5 @@ def expect_json_object(response: httpx.Response, *, provider: str) -> dict[str, 
 
 
 def host_of(url: str) -> str:
-    return httpx.URL(url).netloc.decode("ascii")
+    """`host:port` of a base URL, as the rate gates key hosts."""
+    return urlsplit(url).netloc.rpartition("@")[2].lower()

@@ -15,7 +15,7 @@ import httpx
 
 from jobwatch.core.errors import JobwatchError, StateUnknownError
 from jobwatch.core.models import JobStatus, wants_reasons
-from jobwatch.http import Client, send
+from jobwatch.http.client import Client, send
 from jobwatch.poll.results import describe_exception
 from jobwatch.providers.base import JobStatusOrError, Provider
 
@@ -70,7 +70,7 @@ class ErrorReader:
             found = {"errors_unavailable": describe_exception(exc)}
         if not found:
             return job
-        return job.model_copy(update={"extra": {**job.extra, **found}})
+        return job.replace(extra={**job.extra, **found})
 
     async def _send(self, request: httpx.Request) -> httpx.Response:
         limit = min(self.request_timeout, self.time_left())

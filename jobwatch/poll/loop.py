@@ -19,7 +19,8 @@ from jobwatch.core import exitcodes
 from jobwatch.core.errors import JobwatchError, NotFoundError, RetryableError
 from jobwatch.core.events import Event, RetryEvent
 from jobwatch.core.models import JobStatus
-from jobwatch.http import Client, host_of, send
+from jobwatch.http.client import Client, send
+from jobwatch.http.responses import host_of
 from jobwatch.poll.job_errors import ErrorReader
 from jobwatch.poll.results import JobResults, describe_exception
 from jobwatch.poll.rules import Rules
@@ -249,7 +250,7 @@ class Poller:
         reason = exc.message
         if exc.rate_limited:
             # Never poll a rate-limited host sooner than it asked (Bright Data blocks an IP
-            # after 25 429s in 5 minutes: README: Retries).
+            # after 25 429s in 5 minutes: docs/providers/brightdata.md#rate-limits).
             unit.gate.block(self.clock() + delay, reason if asked is not None else "")
         if self.retry.exhausted(unit.failures):
             tries = unit.failures

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Sequence
 from jobwatch.core import exitcodes
 from jobwatch.core.errors import JobwatchError
 from jobwatch.core.events import Event, StatusEvent, WarningEvent
-from jobwatch.core.models import NOT_FOUND_YET, NOT_READ_STATUS, JobState, JobStatus, utc_now_iso
+from jobwatch.core.models import NOT_FOUND_YET, JobState, JobStatus, utc_now_iso
 from jobwatch.core.sanitize import clean_job, clean_text, hunted_secrets
 from jobwatch.poll.settings import JobGroup
 from jobwatch.providers.base import JobStatusOrError, Provider
@@ -49,7 +49,7 @@ class JobResults:
                 key = (index, job_id)
                 if key not in self._placeholders:
                     self._order.append(key)
-                    self._placeholders[key] = _not_read(group.provider, job_id)
+                    self._placeholders[key] = group.provider.unread(job_id)
 
     def jobs(self) -> list[JobStatus]:
         """The latest status of every job, in the order given; unread jobs say so."""
@@ -104,13 +104,11 @@ class JobResults:
             before = self.latest.get(key) or self._placeholders[key]
             self.update(
                 key,
-                before.model_copy(
-                    update={
-                        "state": JobState.UNKNOWN,
-                        "message": message,
-                        "error_exit_code": exit_code,
-                        "checked_at": utc_now_iso(),
-                    }
+                before.replace(
+                    state=JobState.UNKNOWN,
+                    message=message,
+                    error_exit_code=exit_code,
+                    checked_at=utc_now_iso(),
                 ),
             )
 
@@ -123,12 +121,10 @@ class JobResults:
         except Exception:  # noqa: BLE001 - the bug is in ending jobs: store the outcome bare
             for job_id in job_ids:
                 key = (group_index, job_id)
-                self.latest[key] = self._placeholders[key].model_copy(
-                    update={
-                        "state": JobState.UNKNOWN,
-                        "message": clean_text(message, ()),
-                        "error_exit_code": exitcodes.UNKNOWN,
-                    }
+                self.latest[key] = self._placeholders[key].replace(
+                    state=JobState.UNKNOWN,
+                    message=clean_text(message, ()),
+                    error_exit_code=exitcodes.UNKNOWN,
                 )
 
     def update(self, key: Key, job: JobStatus) -> None:
@@ -149,17 +145,3 @@ class JobResults:
                     "treated as running"
                 )
             )
-
-
-def _not_read(provider: Provider, job_id: str) -> JobStatus:
-    """What we know of a job before its first answer: it is `pending` (README: States and exit
-    codes); the run ends 124 if the deadline passes before it is read."""
-    dataset_id = getattr(provider, "dataset_id", None)
-    return JobStatus(
-        provider=provider.name,
-        id=job_id,
-        dataset_id=dataset_id,
-        state=JobState.PENDING,
-        status=NOT_READ_STATUS,
-        message="no answer yet",
-    )

@@ -76,10 +76,8 @@ class Rules:
         the job was waited for when it was."""
         if not isinstance(exc, GoneError) and self.clock() < self.window_ends:
             self._missing.add(key)
-            return JobStatus(
-                provider=provider.name,
-                id=key[1],
-                dataset_id=getattr(provider, "dataset_id", None),
+            return provider.job(
+                key[1],
                 state=JobState.PENDING,
                 status=NOT_FOUND_YET,
                 message=f"{exc.message} (taken as not created yet for "
@@ -107,12 +105,8 @@ class Rules:
         message = f"no change since {since[11:19]} UTC (for {duration(still)})"
         if job.message:
             message += f"; {job.message}"
-        return job.model_copy(
-            update={
-                "state": JobState.STALLED,
-                "message": message,
-                "extra": {**job.extra, "stalled_since": since},
-            }
+        return job.replace(
+            state=JobState.STALLED, message=message, extra={**job.extra, "stalled_since": since}
         )
 
     def _gate(self, job: JobStatus) -> JobStatus:
@@ -135,4 +129,4 @@ class Rules:
             return job
         if job.message:
             short.append(job.message)
-        return job.model_copy(update={"state": JobState.FAILED, "message": "; ".join(short)})
+        return job.replace(state=JobState.FAILED, message="; ".join(short))

@@ -1,16 +1,15 @@
-"""The provider adapters. Adding one means a folder and its name on the line below."""
+"""The provider table: every provider jobwatch offers, each with its kinds of job. Every
+command, `--kind` choice, reference form, jobs-file key and `auth` choice is made from it.
+Adding a provider is a folder (its kinds, its endpoints, its simulator stand-in) and one line
+below."""
 
 from __future__ import annotations
 
-from jobwatch.providers.base import Provider
-from jobwatch.providers.brightdata import BrightData
-from jobwatch.providers.coze import Coze
-from jobwatch.providers.firecrawl import Firecrawl
-from jobwatch.providers.zilliz import Zilliz
+from jobwatch.providers import brightdata, coze, firecrawl, zilliz
+from jobwatch.providers.base import Provider, ProviderEntry
 
-# Every command, reference form, jobs-file key and `auth` choice is made from this table.
-PROVIDERS: dict[str, type[Provider]] = {
-    cls.name: cls for cls in (BrightData, Zilliz, Coze, Firecrawl)
+PROVIDERS: dict[str, ProviderEntry] = {
+    module.PROVIDER.name: module.PROVIDER for module in (brightdata, zilliz, coze, firecrawl)
 }
 
-__all__ = ["PROVIDERS", "BrightData", "Coze", "Firecrawl", "Provider", "Zilliz"]
+__all__ = ["PROVIDERS", "Provider", "ProviderEntry"]

@@ -1,42 +1,52 @@
-"""What every provider adapter offers the poller."""
+"""What every kind of job offers the rest of jobwatch: one class per kind (Firecrawl's batch
+scrapes, Zilliz's import jobs, ...), grouped by provider in the provider table
+(ProviderEntry). Light to import: no HTTP stack, no models beyond jobwatch.core, so that help
+and completion are made from this class data at no cost."""
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar, TypeVar
-
-import httpx
-from pydantic import BaseModel, ValidationError
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+from urllib.parse import urlsplit
 
 from jobwatch.core.errors import CredentialsError, JobwatchError, StateUnknownError, UsageError
 from jobwatch.core.keys import missing_key_error
-from jobwatch.core.models import JobState, JobStatus
+from jobwatch.core.models import NOT_READ_STATUS, JobState, JobStatus
 from jobwatch.core.settings import ProviderSettings
-from jobwatch.http import Client, expect_json_object
 from jobwatch.providers.spec import ContextField, Endpoint, RefForm
+
+if TYPE_CHECKING:
+    import httpx
+
+    from jobwatch.http.client import Client
 
 # A parse result per job: its status, or the error that stands for it (e.g. one Coze document
 # missing from an otherwise good answer).
 JobStatusOrError = JobStatus | JobwatchError
-BodyModel = TypeVar("BodyModel", bound=BaseModel)
 
 
 class Provider(ABC):
-    """One provider's API: the only place that knows its URL, body, fields and status words.
+    """One kind of job at one provider: the only place that knows its URLs, bodies, fields and
+    status words.
 
-    An instance is bound to settings (key, base URL) and to any context its jobs share
-    (a Zilliz cluster, a Coze dataset, a Firecrawl crawl), so one instance = one group of jobs.
+    An instance is bound to settings (key, base URL) and to any context its jobs share (a
+    Zilliz cluster, a Coze dataset), so one instance = one group of jobs.
 
-    Its class data says everything the rest of jobwatch needs to offer it: the command's help,
-    arguments and options, its `watch` reference forms and jobs-file keys, regions, key
-    variables, default interval and unit.
+    Its class data says everything the rest of jobwatch needs to offer it: its `--kind` name,
+    arguments and options, `watch` reference forms and jobs-file keys, regions, key variables,
+    default interval and unit, endpoints and the simulator's stand-in.
     """
 
-    name: ClassVar[str]
-    summary: ClassVar[str]  # the command's help: what it watches, and through which endpoint
-    examples: ClassVar[tuple[str, ...]] = ()  # command lines for the help's epilog
+    name: ClassVar[str]  # the provider: its command, `auth` name and config-file key
+    kind: ClassVar[str]  # this kind of job: `--kind KIND`, a jobs file's `kind = "KIND"`
+    kind_help: ClassVar[str]  # one line for help: what it is, and its status endpoint
+    # A switch that also picks this kind: `--crawl`, a jobs file's `crawl = true`.
+    kind_switch: ClassVar[str | None] = None
+    examples: ClassVar[tuple[str, ...]] = ()  # command lines for the command's help
     id_metavar: ClassVar[str] = "JOB_ID"
+    id_help: ClassVar[str] = "The jobs' ids."
     context_fields: ClassVar[tuple[ContextField, ...]] = ()
     # `watch` reference forms; none given: `NAME:JOB`.
     ref_forms: ClassVar[tuple[RefForm, ...]] = ()
@@ -53,12 +63,15 @@ class Provider(ABC):
     # Client-side cap on requests per second to one host; None = no cap of our own.
     max_requests_per_second: ClassVar[float | None] = None
     states: ClassVar[Mapping[str, JobState]]
-    # Context that `--running` implies (Firecrawl's active list holds crawls only).
-    running_context: ClassVar[Mapping[str, Any]] = {}
     running_noun: ClassVar[str] = "unfinished jobs"  # what --running lists, for messages
     # The module of its simulator stand-in (`jobwatch sim`): a function per endpoint, by the
     # endpoint's name, and any `ALIASES`. Named, not imported: only the simulator loads it.
     stand_in: ClassVar[str]
+    # The context field an id is unique within (a Coze document's dataset): the row shows it
+    # as SCOPE/ID, and the JOB carries it under the field's name.
+    scope_field: ClassVar[str | None] = None
+    # What the JOB's `extra.kind` says, for kinds that share a provider with others.
+    extra_kind: ClassVar[str | None] = None
 
     def __init__(self, settings: ProviderSettings, **context: Any) -> None:
         """Bound to `settings` and to the context its jobs share: each of its context fields,
@@ -66,7 +79,9 @@ class Provider(ABC):
         (`self.cluster_id`)."""
         self.settings = settings
         for field in self.context_fields:
-            value = context.pop(field.name, field.default)
+            value = context.pop(field.name, None)
+            if value is None and field.in_profile:
+                value = settings.stored.get(field.name)
             if field.required and value is None:
                 raise TypeError(f"{self.name} needs {field.name}")
             setattr(self, field.name, value)
@@ -98,6 +113,33 @@ class Provider(ABC):
     @classmethod
     def reference_forms(cls) -> tuple[RefForm, ...]:
         return cls.ref_forms or (RefForm(cls.name, f"{cls.name}:JOB"),)
+
+    @property
+    def scope(self) -> str | None:
+        """The value of the scope field (see `scope_field`), if the kind has one."""
+        return getattr(self, self.scope_field) if self.scope_field else None
+
+    def job(self, job_id: str, *, state: JobState, status: str, **fields: Any) -> JobStatus:
+        """A JobStatus of this kind: the provider's name, the id and its scope filled in, and
+        `extra.kind` for a kind that shares its provider."""
+        if self.extra_kind is not None:
+            fields["extra"] = {"kind": self.extra_kind, **fields.get("extra", {})}
+        return JobStatus(
+            provider=self.name,
+            id=job_id,
+            state=state,
+            status=status,
+            scope=self.scope,
+            scope_key=self.scope_field,
+            **fields,
+        )
+
+    def unread(self, job_id: str) -> JobStatus:
+        """What is known of a job before its first answer: it is `pending` (README: States);
+        the run ends 124 if the deadline passes before it is read."""
+        return self.job(
+            job_id, state=JobState.PENDING, status=NOT_READ_STATUS, message="no answer yet"
+        )
 
     @property
     def needs_key(self) -> bool:
@@ -149,7 +191,7 @@ class Provider(ABC):
 
     def read(self, response: httpx.Response, job_ids: Sequence[str]) -> list[JobStatusOrError]:
         """`parse`, with a hint when a key is rejected by an endpoint other than the provider's
-        own: that endpoint may want its own key (PRODUCT.md section 5)."""
+        own: that endpoint may want its own key (README: Credentials and config)."""
         try:
             return self.parse(response, job_ids)
         except CredentialsError as error:
@@ -161,7 +203,7 @@ class Provider(ABC):
                 f"key, pass --api-key or set {variable})"
             ) from None
 
-    # -- why a job failed, read once when it ends (PRODUCT.md section 8) -----------------------
+    # -- why a job failed, read once when it ends (README: Gates) ---------------------------------
 
     def errors_request(self, client: Client, job_id: str) -> httpx.Request | None:
         """The request that reads an ended job's errors; None: the provider has none to read
@@ -179,7 +221,7 @@ class Provider(ABC):
         is an error itself."""
         return {}
 
-    # -- finding and cancelling jobs (PRODUCT.md section 8) --------------------------------
+    # -- finding and cancelling jobs (README: Finding and cancelling jobs) ------------------------
 
     @classmethod
     def can_list(cls) -> bool:
@@ -211,7 +253,7 @@ class Provider(ABC):
 
     @classmethod
     def map_state(cls, word: str) -> JobState:
-        """The state for a status word; unknown words count as running (PRODUCT.md section 2)."""
+        """The state for a status word; unknown words count as running (README: States)."""
         return cls.states.get(word, JobState.RUNNING)
 
     @classmethod
@@ -225,28 +267,11 @@ def state_words(**words: str) -> dict[str, JobState]:
     return {word: JobState(state) for state, text in words.items() for word in text.split()}
 
 
-def read_body(model: type[BodyModel], data: Any, what: str) -> BodyModel:
-    """`data` as the provider's documented shape; anything else means the state is unknown."""
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        raise StateUnknownError(f"{what}: {exc.errors()[0]['msg']}") from None
-
-
-def read_json_body(
-    model: type[BodyModel], response: httpx.Response, *, provider: str, what: str
-) -> BodyModel:
-    """A 2xx body as the provider's documented shape, parsed straight from its JSON (a watch
-    does this per poll); anything else fails as read_body and expect_json_object say."""
-    try:
-        return model.model_validate_json(response.content)
-    except ValidationError:
-        return read_body(model, expect_json_object(response, provider=provider), what)
-
-
 def check_base_url(url: str, source: str | None = None) -> str:
-    """A base URL is a scheme, host and port (PRODUCT.md section 1); anything else is a usage
+    """A base URL is a scheme, host and port (README: Options); anything else is a usage
     error naming where the URL came from (`--base-url`, a variable, a profile)."""
+    import httpx  # only a command that is about to send anything names a base URL
+
     where = f" (from {source})" if source else ""
     try:
         parsed = httpx.URL(url)
@@ -266,3 +291,55 @@ def check_base_url(url: str, source: str | None = None) -> str:
             f"host and port (e.g. {origin})"
         )
     return url.rstrip("/")
+
+
+def host_of_url(url: str) -> str:
+    """The host a base URL names, lower case (`api.firecrawl.dev`)."""
+    return (urlsplit(url).hostname or "").lower()
+
+
+@dataclass(frozen=True)
+class ProviderEntry:
+    """One provider in the provider table: its command's name and help, and its kinds of job
+    (the first is the default `--kind`). What the kinds share (keys, base URLs, regions) is
+    read from the default kind, whose class the others share it with."""
+
+    name: str
+    summary: str  # the command's help: what it watches
+    kinds: tuple[type[Provider], ...]
+    origin: str = "built in"  # where it was defined (`jobwatch providers`)
+
+    @property
+    def default(self) -> type[Provider]:
+        return self.kinds[0]
+
+    def kind_names(self) -> tuple[str, ...]:
+        return tuple(cls.kind for cls in self.kinds)
+
+    def kind(self, name: str | None) -> type[Provider]:
+        """The kind named (the default when None); a usage error naming the choices."""
+        if name is None:
+            return self.default
+        for cls in self.kinds:
+            if cls.kind == name:
+                return cls
+        raise UsageError(f"{self.name} has no kind {name!r}: use {', '.join(self.kind_names())}")
+
+    @property
+    def examples(self) -> tuple[str, ...]:
+        return tuple(line for cls in self.kinds for line in cls.examples)
+
+    def profile_keys(self) -> tuple[str, ...]:
+        """The context fields a profile may keep for this provider (`cluster_id`)."""
+        return tuple(
+            dict.fromkeys(
+                field.name for cls in self.kinds for field in cls.context_fields if field.in_profile
+            )
+        )
+
+    def __post_init__(self) -> None:
+        # The command's arguments are the default kind's, read in the same places by the
+        # others (cli/commands.py): every kind has as many.
+        counts = {sum(not f.flag for f in cls.context_fields) for cls in self.kinds}
+        if len(counts) > 1:
+            raise TypeError(f"{self.name}: its kinds take different numbers of arguments")

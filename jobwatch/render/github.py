@@ -82,7 +82,7 @@ def step_summary(jobs: Sequence[JobStatus], exit_code: int) -> str:
         "|---|---|---|---|---|---|",
     ]
     for job in jobs:
-        ident = f"{job.dataset_id}/{job.id}" if job.dataset_id else job.id
+        ident = job.ident
         progress = " ".join(p for p in (amount(job), percent(job.progress)) if p and p != "-")
         lines.append(
             "| "

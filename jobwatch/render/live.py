@@ -27,7 +27,7 @@ JobKey = tuple[str, str | None, str]
 
 
 def _key(job: JobStatus) -> JobKey:
-    return (job.provider, job.dataset_id, job.id)
+    return (job.provider, job.scope, job.id)
 
 
 def status_word(job: JobStatus) -> str:
@@ -89,9 +89,9 @@ class LiveView:
                 self.notes[key] = f"retrying {retry_note(event)}"
 
     def _widen(self, job: JobStatus) -> None:
-        ident = len(job.id) + (len(job.dataset_id) + 1 if job.dataset_id else 0)
+        ident = len(job.id) + (len(job.scope) + 1 if job.scope else 0)
         total = "?" if job.total is None else str(job.total)
-        whole = counts(job.model_copy(update={"completed": 0 if job.total is None else job.total}))
+        whole = counts(job.replace(completed=0 if job.total is None else job.total))
         self.natural.widen(
             provider=len(job.provider),
             ident=max([ident, *(len(item.name) + 4 for item in job.items)]),

@@ -17,7 +17,7 @@ def print_table(console: Console, jobs: Sequence[JobStatus]) -> None:
     for column in ("provider", "job", "state", "status", "progress", "", "message"):
         table.add_column(column, overflow="fold")
     for job in jobs:
-        ident = f"{job.dataset_id}/{job.id}" if job.dataset_id else job.id
+        ident = job.ident
         # Text(), not str: provider words and messages are data, never Rich markup.
         table.add_row(
             Text(job.provider),

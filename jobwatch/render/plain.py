@@ -62,7 +62,7 @@ class PlainReporter:
         now = self.clock()
         if isinstance(event, StatusEvent):
             job = event.job
-            key = (job.provider, job.dataset_id, job.id)
+            key = (job.provider, job.scope, job.id)
             self.latest[key] = job
             seen = self.seen.get(key)
             if (

@@ -199,13 +199,13 @@ def fit_id(text: str, width: int) -> str:
 
 def fit_job_id(job: JobStatus, width: int) -> str:
     """`DATASET/DOCUMENT` for Coze (a third of the room for the dataset), else the id."""
-    if not job.dataset_id:
+    if not job.scope:
         return fit_id(job.id, width)
-    whole = f"{job.dataset_id}/{job.id}"
+    whole = f"{job.scope}/{job.id}"
     if len(whole) <= width:
         return whole
-    dataset = min(len(job.dataset_id), max(3, (width - 1) // 3))
-    return f"{fit_id(job.dataset_id, dataset)}/{fit_id(job.id, width - 1 - dataset)}"
+    dataset = min(len(job.scope), max(3, (width - 1) // 3))
+    return f"{fit_id(job.scope, dataset)}/{fit_id(job.id, width - 1 - dataset)}"
 
 
 def fit_item(name: str, width: int) -> str:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from jobwatch.core import exitcodes
 from jobwatch.core.cancels import CancelResult, Outcome, exit_code
 from jobwatch.core.errors import JobwatchError
-from jobwatch.http import Client, send
+from jobwatch.http.client import Client, send
 from jobwatch.poll import RetryPolicy
 from jobwatch.render.notices import say
 from jobwatch.render.result import print_cancel_document, print_cancels

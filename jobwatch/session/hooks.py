@@ -1,5 +1,5 @@
-"""`--on-job-end CMD` (README: Hooks and notifications): CMD runs through `sh -c` once for each
-job as it ends, while the other jobs keep being polled.
+"""`--on-job-end CMD` (README: Hooks and notifications): CMD runs through `sh -c` once for each job
+as it ends, while the other jobs keep being polled.
 
 Security: CMD is the user's own command line, run as they typed it with `/bin/sh -c`, like a
 `make` recipe or a git hook; the job's fields reach it only through environment variables
@@ -80,7 +80,7 @@ class HookReporter:
         if not isinstance(event, StatusEvent) or not ends(event.job):
             return
         job = event.job
-        key = (job.provider, job.dataset_id, job.id)
+        key = (job.provider, job.scope, job.id)
         if key in self.started:
             return
         self.started.add(key)

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from jobwatch.core.errors import RetryableError, UsageError
-from jobwatch.http import Client, send
+from jobwatch.http.client import Client, send
 from jobwatch.poll import RetryPolicy
 from jobwatch.render.notices import say
 

@@ -22,24 +22,26 @@ Context = tuple[tuple[str, Any], ...]
 
 @dataclass(frozen=True)
 class JobRef:
-    """One job: which provider, its id, and the context it shares with others (sorted pairs,
-    so that jobs with the same context compare equal)."""
+    """One job: which provider and kind, its id, and the context it shares with others (sorted
+    pairs, so that jobs with the same context compare equal)."""
 
     provider: str
+    kind: str
     job_id: str
     context: Context = ()
 
     @classmethod
-    def of(cls, provider: str, job_id: str, **context: Any) -> JobRef:
-        kept = {name: value for name, value in context.items() if value not in (None, False)}
-        return cls(provider, job_id, tuple(sorted(kept.items())))
+    def of(cls, provider: str, kind: str, job_id: str, **context: Any) -> JobRef:
+        kept = {name: value for name, value in context.items() if value is not None}
+        return cls(provider, kind, job_id, tuple(sorted(kept.items())))
 
 
 @dataclass(frozen=True)
 class Listing:
-    """`--running`: the jobs this provider (with this context) lists as not finished."""
+    """`--running`: the jobs this provider's kind (with this context) lists as not finished."""
 
     provider: str
+    kind: str | None = None
     context: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -63,11 +65,13 @@ class ProviderFactory:
         self.access = access
         self.data = data
 
-    def make(self, name: str, context: Mapping[str, Any]) -> Provider:
+    def make(self, name: str, kind: str | None, context: Mapping[str, Any]) -> Provider:
+        """An instance of the provider's kind (None: its default kind)."""
         from jobwatch import config
         from jobwatch.providers import PROVIDERS
 
-        cls = PROVIDERS[name]
+        entry = PROVIDERS[name]
+        cls = entry.kind(kind)
         settings = config.resolve(
             name,
             key_env_vars=cls.key_env_vars,
@@ -77,6 +81,7 @@ class ProviderFactory:
             cli_base_url=self.access.base_url,
             cli_region=self.access.region.value if self.access.region and cls.regions() else None,
             data=self.data,
+            profile_keys=entry.profile_keys(),
         )
         return cls(settings, **context)
 
@@ -87,16 +92,16 @@ def factory_for(request: JobsRequest) -> ProviderFactory:
 
 def plan(request: JobsRequest) -> list[JobGroup]:
     """The groups of the jobs the request names, each with its provider instance: jobs that
-    share a provider and context share one, in first-seen order. Every provider without a key
-    is named in one error."""
+    share a provider, kind and context share one, in first-seen order. Every provider without a
+    key is named in one error."""
     factory = factory_for(request)
     missing: dict[str, MissingKeyError] = {}
-    groups: dict[tuple[str, Context], tuple[Provider | None, list[str]]] = {}
+    groups: dict[tuple[str, str, Context], tuple[Provider | None, list[str]]] = {}
     for ref in request.refs:
-        key = (ref.provider, ref.context)
+        key = (ref.provider, ref.kind, ref.context)
         if key not in groups:
             try:
-                provider: Provider | None = factory.make(ref.provider, dict(ref.context))
+                provider: Provider | None = factory.make(ref.provider, ref.kind, dict(ref.context))
             except MissingKeyError as error:  # gathered, so one message names every provider
                 missing.setdefault(ref.provider, error)
                 provider = None

@@ -36,17 +36,16 @@ def run_request(request: JobsRequest, options: RunOptions, streams: Streams | No
         hint = request.reattach_hint(request.refs) if request.reattach_hint else None
         with Session(options, streams) as session:
             return check(session, groups, reattach_hint=hint)
-    from jobwatch.providers import PROVIDERS
     from jobwatch.session.listing import find_running
 
-    context = {**listing.context, **PROVIDERS[listing.provider].running_context}
-    provider = factory_for(request).make(listing.provider, context)
+    context = listing.context
+    provider = factory_for(request).make(listing.provider, listing.kind, context)
     with Session(options, streams) as session:
         ids = find_running(session, provider)
         if not ids:
             print_empty(options, session.streams)
             return exitcodes.SUCCESS
-        refs = [JobRef.of(listing.provider, job_id, **context) for job_id in ids]
+        refs = [JobRef.of(listing.provider, provider.kind, job_id, **context) for job_id in ids]
         hint = request.reattach_hint(refs) if request.reattach_hint else None
         return check(session, [JobGroup(provider, ids)], reattach_hint=hint)
 

@@ -14,7 +14,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from jobwatch.core.settings import RunOptions
-from jobwatch.http import Client
+from jobwatch.http.client import Client
 from jobwatch.poll import RetryPolicy
 from jobwatch.streams import Streams
 

@@ -1,19 +1,18 @@
 """jobwatch sim: a local stand-in for the four providers' progress APIs.
 
 Endpoints, at the providers' real paths and with their body shapes, status words and error
-shapes (specs/PROVIDERS.md, specs/ENDPOINTS-NEXT.md). The routes are the endpoints each
-provider declares (`Provider.endpoints`), each answered by the function of its name in the
-modules named here (routes.py):
+shapes (docs/providers/). The routes are the endpoints each kind of job declares
+(`Provider.endpoints`), each answered by the function of its name in the provider's stand-in
+module, jobwatch/providers/NAME/sim.py (routes.py):
 
 - Bright Data  GET  /datasets/v3/progress/{snapshot_id}, GET /datasets/v3/snapshots,
-               POST /datasets/v3/snapshot/{id}/cancel                     (brightdata.py)
+               POST /datasets/v3/snapshot/{id}/cancel
 - Zilliz Cloud POST /v2/vectordb/jobs/import/getProgress, .../list (with clusterId)
 - Milvus       POST /v2/vectordb/jobs/import/describe, .../get_progress (one handler),
-               .../list, .../abort                           (zilliz.py, zilliz_jobs.py)
+               .../list, .../abort
 - Coze         POST /v1/datasets/{dataset_id}/process, POST /open_api/knowledge/document/list
 - Firecrawl    GET  /v2/batch/scrape/{id}, /v2/crawl/{id}; GET /v{1,2}/.../{id}/errors;
                GET  /v{1,2}/crawl/active (and /ongoing); DELETE /v2/{batch/scrape,crawl}/{id}
-                                                            (firecrawl.py, firecrawl_jobs.py)
 
 A job is (provider, id); its clock starts at the first request that names it (it is then
 *seen*: the list endpoints hold the seen jobs) and runs `speed` times faster than real time.

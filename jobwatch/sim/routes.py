@@ -38,34 +38,57 @@ def stand_in(cls: type[Provider]) -> ModuleType:
 
 
 def handler(cls: type[Provider], what: str, endpoint: Endpoint) -> Handler:
-    """The function that answers this endpoint of the provider: its stand-in's function of the
-    same name."""
-    found: Handler | None = getattr(stand_in(cls), what, None)
+    """The function that answers this endpoint of a kind of job: its stand-in's function named
+    `KIND_WHAT` (`crawl_status`), else `WHAT` (`status`)."""
+    module = stand_in(cls)
+    found: Handler | None = getattr(module, f"{cls.kind}_{what}", None) or getattr(
+        module, what, None
+    )
     if found is None:
         raise LookupError(f"jobwatch sim has no handler for {cls.name} {what} ({endpoint})")
     return found
 
 
+def _specificity(endpoint: Endpoint) -> tuple[int, int]:
+    """Fewer parameters first, then more fixed text: `/{version}/crawl/ongoing` is tried before
+    `/v2/crawl/{job_id}`, which would take `ongoing` for a job id."""
+    fixed = sum(len(text) for text, _, _, _ in Formatter().parse(endpoint.path))
+    return len(endpoint.parameters), -fixed
+
+
 def routes() -> list[tuple[str, re.Pattern[str], Handler]]:
-    """Every provider endpoint and alias; fewer parameters first, so that a fixed path
-    (`/v2/crawl/ongoing`) wins over a parameter (`/v2/{kind}/{job_id}`)."""
-    served: list[tuple[Endpoint, Handler]] = []
-    for cls in PROVIDERS.values():
-        for what, endpoint in cls.endpoints.items():
-            served.append((endpoint, handler(cls, what, endpoint)))
+    """Every endpoint of every kind of job, and the stand-ins' aliases, most specific first."""
+    served: dict[tuple[str, str], tuple[Endpoint, Handler]] = {}
+    for entry in PROVIDERS.values():
+        for cls in entry.kinds:
+            for what, endpoint in cls.endpoints.items():
+                served.setdefault(
+                    (endpoint.method, endpoint.path), (endpoint, handler(cls, what, endpoint))
+                )
         # Paths the real servers answer as well, though jobwatch never calls them.
-        served += getattr(stand_in(cls), "ALIASES", ())
-    served.sort(key=lambda pair: len(pair[0].parameters))
-    return [(endpoint.method, _pattern(endpoint), answer) for endpoint, answer in served]
+        for endpoint, answer in getattr(stand_in(entry.default), "ALIASES", ()):
+            served.setdefault((endpoint.method, endpoint.path), (endpoint, answer))
+    ordered = sorted(served.values(), key=lambda pair: _specificity(pair[0]))
+    return [(endpoint.method, _pattern(endpoint), answer) for endpoint, answer in ordered]
 
 
-_ROUTES = routes()
+class Router:
+    """The simulator's answers by path, for the provider table as it is when made (a test may
+    register a provider of its own before it starts a simulator)."""
+
+    def __init__(self) -> None:
+        self._routes = routes()
+
+    def __call__(self, request: SimRequest, book: SimJobs) -> Reply:
+        return route(self._routes, request, book)
 
 
-def route(request: SimRequest, book: SimJobs) -> Reply:
-    """The answer to one request: the matching provider handler's, else 404 or 405."""
+def route(
+    table: list[tuple[str, re.Pattern[str], Handler]], request: SimRequest, book: SimJobs
+) -> Reply:
+    """The answer to one request: the matching kind's handler's, else 404 or 405."""
     path_matched = False
-    for method, pattern, answer in _ROUTES:
+    for method, pattern, answer in table:
         match = pattern.fullmatch(request.path)
         if match is None:
             continue

@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 from jobwatch.sim.jobs import SimJobs
 from jobwatch.sim.replies import SimRequest
 from jobwatch.sim.requestlog import LogTarget, RequestLog
-from jobwatch.sim.routes import route
+from jobwatch.sim.routes import Router
 
 
 class _SimHTTPServer(ThreadingHTTPServer):
@@ -24,6 +24,7 @@ class _SimHTTPServer(ThreadingHTTPServer):
         super().__init__(address, _Handler)
         self.book = book
         self.log = log
+        self.router = Router()
 
     def server_close(self) -> None:
         super().server_close()
@@ -67,7 +68,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _answer(self) -> None:
         request = self._read_request()
-        reply = route(request, self.server.book)
+        reply = self.server.router(request, self.server.book)
         if self.server.log is not None:
             self.server.log.write(request, None if reply.drop else reply.status)
         if reply.drop:

@@ -39,13 +39,13 @@ import jobwatch.sim.server as server
 from jobwatch.sim.replies import Reply
 counter = itertools.count()
 served = [0]
-real_route = server.route
-def route(request, book):
-    if request.path == "/__bench__/requests":
-        return Reply(body=json.dumps({"requests": served[0]}).encode())
-    served[0] = next(counter) + 1
-    return real_route(request, book)
-server.route = route
+class CountingRouter(server.Router):
+    def __call__(self, request, book):
+        if request.path == "/__bench__/requests":
+            return Reply(body=json.dumps({"requests": served[0]}).encode())
+        served[0] = next(counter) + 1
+        return super().__call__(request, book)
+server.Router = CountingRouter
 from jobwatch.cli.main import main
 sys.argv[0] = "jobwatch"
 main()

@@ -24,15 +24,18 @@ def _clean(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("brightdata:s_m4x7enmven8djfqak", JobRef.of("brightdata", "s_m4x7enmven8djfqak")),
-        ("zilliz:in01-abc/job-1", JobRef.of("zilliz", "job-1", cluster_id="in01-abc")),
-        ("zilliz:448761313698322011", JobRef.of("zilliz", "448761313698322011")),
+        (
+            "brightdata:s_m4x7enmven8djfqak",
+            JobRef.of("brightdata", "snapshot", "s_m4x7enmven8djfqak"),
+        ),
+        ("zilliz:in01-abc/job-1", JobRef.of("zilliz", "import", "job-1", cluster_id="in01-abc")),
+        ("zilliz:448761313698322011", JobRef.of("zilliz", "import", "448761313698322011")),
         (
             "coze:744/7442585813587689472",
-            JobRef.of("coze", "7442585813587689472", dataset_id="744"),
+            JobRef.of("coze", "document", "7442585813587689472", dataset_id="744"),
         ),
-        ("firecrawl:6a1b-uuid", JobRef.of("firecrawl", "6a1b-uuid")),
-        ("firecrawl-crawl:6a1b-uuid", JobRef.of("firecrawl", "6a1b-uuid", crawl=True)),
+        ("firecrawl:6a1b-uuid", JobRef.of("firecrawl", "batch", "6a1b-uuid")),
+        ("firecrawl-crawl:6a1b-uuid", JobRef.of("firecrawl", "crawl", "6a1b-uuid")),
     ],
 )
 def test_references(text: str, expected: JobRef) -> None:
@@ -85,9 +88,9 @@ def test_jobs_file(tmp_path: Path) -> None:
     path = tmp_path / "jobs.toml"
     path.write_text(JOBS_FILE)
     assert load_jobs_file(path) == [
-        JobRef.of("zilliz", "job-1", cluster_id="in01-abc"),
-        JobRef.of("coze", "7442585813587689472", dataset_id="744"),
-        JobRef.of("firecrawl", "fc-1", crawl=True),
+        JobRef.of("zilliz", "import", "job-1", cluster_id="in01-abc"),
+        JobRef.of("coze", "document", "7442585813587689472", dataset_id="744"),
+        JobRef.of("firecrawl", "crawl", "fc-1"),
     ]
 
 

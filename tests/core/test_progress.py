@@ -10,7 +10,7 @@ import pytest
 from jobwatch.core import exitcodes
 from jobwatch.core.models import percent_to_fraction, ratio
 from jobwatch.poll import JobGroup
-from jobwatch.providers import Firecrawl
+from jobwatch.providers.firecrawl import BatchScrape
 from tests.watchkit import Reply, settings, watch
 
 HUGE = 10**400
@@ -69,7 +69,7 @@ def test_impossible_counts_from_a_server_give_null_progress_in_the_job():
         f'{{"success": true, "status": "completed", "completed": {big}, "total": {big}}}',
     ]
     result = watch(
-        [JobGroup(Firecrawl(settings()), ["fc-1"])],
+        [JobGroup(BatchScrape(settings()), ["fc-1"])],
         {"fc-1": [Reply(200, body, {"Content-Type": "application/json"}) for body in bodies]},
     )
     assert [event.job.to_json()["progress"] for event in result.statuses] == [None] * 3

@@ -12,7 +12,8 @@ from jobwatch.core import exitcodes
 from jobwatch.core.models import Item, JobState, JobStatus
 from jobwatch.core.sanitize import PLACEHOLDER, clean_job, clean_text, hunted_secrets
 from jobwatch.poll import JobGroup
-from jobwatch.providers import Firecrawl, Zilliz
+from jobwatch.providers.firecrawl import BatchScrape
+from jobwatch.providers.zilliz import ImportJob
 from tests.fakeprovider import fake_group
 from tests.watchkit import Reply, firecrawl_body, settings, watch, zilliz_body
 
@@ -80,8 +81,8 @@ def test_clean_job_cleans_every_provider_string_and_nothing_else():
         "message": f"note {MASKED}",
         "unit": "rows ",
         "items": [
-            {**job.items[0].model_dump(mode="json"), "name": f"a{PLACEHOLDER}.parquet"},
-            job.items[1].model_dump(mode="json"),
+            {**job.items[0].to_json(), "name": f"a{PLACEHOLDER}.parquet"},
+            job.items[1].to_json(),
         ],
         "extra": {"warning": [{f"deep{PLACEHOLDER}": f"x {MASKED}"}], "count": 3, "fine": "yes"},
     }
@@ -153,7 +154,7 @@ def test_hostile_strings_reach_the_job_and_events_only_as_placeholders():
 def test_a_key_echoed_in_status_and_warning_is_masked():
     body = {"success": True, "status": f"bad {KEY}", "warning": f"key {KEY} is rate limited"}
     result = watch(
-        [JobGroup(Firecrawl(settings()), ["fc-1"])],
+        [JobGroup(BatchScrape(settings()), ["fc-1"])],
         {"fc-1": [Reply(200, body), firecrawl_body("completed")]},
     )
     first = result.statuses[0].job.to_json()
@@ -169,7 +170,7 @@ def test_a_key_echoed_in_status_and_warning_is_masked():
 
 def test_an_error_body_with_the_key_and_escapes_is_clean_in_retries_and_the_end():
     error = Reply(500, {"error": f"upstream said {ESC}token {KEY} invalid{NUL}"})
-    result = watch([JobGroup(Firecrawl(settings()), ["fc-1"])], {"fc-1": [error]}, max_retries=1)
+    result = watch([JobGroup(BatchScrape(settings()), ["fc-1"])], {"fc-1": [error]}, max_retries=1)
     (retry,) = result.retries
     shown = f"firecrawl: HTTP 500: upstream said {PLACEHOLDER}token {MASKED} invalid{PLACEHOLDER}"
     assert retry.reason == shown
@@ -181,7 +182,7 @@ def test_an_error_body_with_the_key_and_escapes_is_clean_in_retries_and_the_end(
 
 def test_a_rejected_key_quoted_back_is_masked_in_the_job():
     reply = Reply(401, {"error": f"Unauthorized: Invalid token {KEY}"})
-    result = watch([JobGroup(Firecrawl(settings()), ["fc-1"])], {"fc-1": [reply]})
+    result = watch([JobGroup(BatchScrape(settings()), ["fc-1"])], {"fc-1": [reply]})
     assert (
         result.job("fc-1").message
         == f"firecrawl: HTTP 401: Unauthorized: Invalid token {MASKED} (the key was sent to "
@@ -195,7 +196,7 @@ def test_zilliz_file_names_are_cleaned():
     body = zilliz_body("Importing")
     body.body["data"]["details"][0]["fileName"] = f"a{ESC}.parquet"
     result = watch(
-        [JobGroup(Zilliz(settings(cluster_id="in01-abc")), ["job-1"])],
+        [JobGroup(ImportJob(settings(cluster_id="in01-abc")), ["job-1"])],
         {"job-1": [body, zilliz_body("Completed", 100)]},
     )
     first = result.statuses[0].job

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from jobwatch.core.errors import RetryableError
-from jobwatch.http import MAX_BODY
+from jobwatch.http.body import MAX_BODY
 from tests.hostile import Conn, HostileServer, answer, serving
 from tests.httpkit import PATHS, Via, get, refused, run
 

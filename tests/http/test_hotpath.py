@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from jobwatch.core.errors import RetryableError
-from jobwatch.http import send
+from jobwatch.http.client import send
 from tests.hostile import HostileServer, answer, headers_of, serving
 from tests.httpkit import PATHS, Via, run
 

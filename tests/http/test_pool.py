@@ -13,7 +13,8 @@ import pytest
 
 from jobwatch import __version__
 from jobwatch.core.errors import RetryableError
-from jobwatch.http import Client, PoolTransport, send
+from jobwatch.http.client import Client, send
+from jobwatch.http.pool import PoolTransport
 from tests.hostile import (
     Conn,
     HostileServer,

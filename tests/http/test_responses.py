@@ -11,18 +11,16 @@ import httpx
 import pytest
 
 from jobwatch.core.errors import RetryableError
-from jobwatch.http import (
-    Client,
-    PoolTransport,
+from jobwatch.http.client import Client, describe_transport_error, send
+from jobwatch.http.pool import PoolTransport
+from jobwatch.http.proxied import environment_proxies
+from jobwatch.http.responses import (
     body_text,
-    describe_transport_error,
     error_text,
     expect_json_object,
     json_body,
     retry_after_seconds,
-    send,
 )
-from jobwatch.http.proxied import environment_proxies
 from tests.hostile import ForwardProxy, HostileServer, answer, request_line, serving
 from tests.httpkit import get, run
 

@@ -16,7 +16,10 @@ import pytest
 from jobwatch.core import exitcodes
 from jobwatch.core.models import JobState
 from jobwatch.poll import BACKOFF_CAP, JobGroup, backoff_delay
-from jobwatch.providers import BrightData, Coze, Firecrawl, Zilliz
+from jobwatch.providers.brightdata import Snapshot
+from jobwatch.providers.coze import Document
+from jobwatch.providers.firecrawl import BatchScrape
+from jobwatch.providers.zilliz import ImportJob
 from tests.watchkit import (
     FakeClock,
     MaxRng,
@@ -33,7 +36,7 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 
 def firecrawl_group(*ids: str, base_url: str = "http://sim.test") -> JobGroup:
-    return JobGroup(Firecrawl(settings(base_url=base_url)), list(ids))
+    return JobGroup(BatchScrape(settings(base_url=base_url)), list(ids))
 
 
 def fixture(provider: str, name: str) -> str:
@@ -51,28 +54,28 @@ def gaps(times: list[float]) -> list[float]:
     ("group", "key", "running", "done", "interval"),
     [
         (
-            JobGroup(Firecrawl(settings()), ["fc-1"]),
+            JobGroup(BatchScrape(settings()), ["fc-1"]),
             "fc-1",
             firecrawl_body("scraping"),
             firecrawl_body("completed", 100, 100),
             2.0,
         ),
         (
-            JobGroup(Coze(settings(), dataset_id="ds-1"), ["doc-1"]),
+            JobGroup(Document(settings(), dataset_id="ds-1"), ["doc-1"]),
             "ds-1",
             coze_body(("doc-1", 0, 40)),
             coze_body(("doc-1", 1, 100)),
             3.0,
         ),
         (
-            JobGroup(Zilliz(settings(cluster_id="in01-abc")), ["job-1"]),
+            JobGroup(ImportJob(settings(cluster_id="in01-abc")), ["job-1"]),
             "job-1",
             zilliz_body("Importing"),
             zilliz_body("Completed", 100),
             5.0,
         ),
         (
-            JobGroup(BrightData(settings()), ["s_1"]),
+            JobGroup(Snapshot(settings()), ["s_1"]),
             "s_1",
             brightdata_body("running"),
             brightdata_body("ready"),
@@ -132,7 +135,7 @@ def test_each_progress_change_is_yielded_once():
 
 def test_one_off_reads_each_job_once():
     result = watch(
-        [firecrawl_group("fc-1", "fc-2"), JobGroup(BrightData(settings()), ["s_1"])],
+        [firecrawl_group("fc-1", "fc-2"), JobGroup(Snapshot(settings()), ["s_1"])],
         {"fc-1": [firecrawl_body()], "fc-2": [firecrawl_body()], "s_1": [brightdata_body()]},
         until_terminal=False,
     )
@@ -152,8 +155,8 @@ def test_one_off_with_a_failed_job_exits_1():
 
 
 def test_coze_documents_of_one_dataset_share_one_request():
-    group = JobGroup(Coze(settings(), dataset_id="ds-1"), ["d1", "d2", "d3"])
-    other = JobGroup(Coze(settings(), dataset_id="ds-2"), ["d9"])
+    group = JobGroup(Document(settings(), dataset_id="ds-1"), ["d1", "d2", "d3"])
+    other = JobGroup(Document(settings(), dataset_id="ds-2"), ["d9"])
     result = watch(
         [group, other],
         {
@@ -175,7 +178,7 @@ def test_coze_documents_of_one_dataset_share_one_request():
     assert [call.request.url.path for call in ds1] == ["/v1/datasets/ds-1/process"] * 3
     assert result.script.times("ds-2") == [0.0]
     jobs = result.poller.jobs()
-    assert [(job.dataset_id, job.id, job.state) for job in jobs] == [
+    assert [(job.scope, job.id, job.state) for job in jobs] == [
         ("ds-1", "d1", JobState.SUCCEEDED),
         ("ds-1", "d2", JobState.SUCCEEDED),
         ("ds-1", "d3", JobState.SUCCEEDED),
@@ -260,7 +263,7 @@ def test_a_deadline_shorter_than_the_request_timeout_limits_the_first_request():
 
 
 def test_deadline_with_several_jobs_on_one_host():
-    groups = [firecrawl_group("a", "b"), JobGroup(BrightData(settings()), ["s_1", "s_2"])]
+    groups = [firecrawl_group("a", "b"), JobGroup(Snapshot(settings()), ["s_1", "s_2"])]
     result = watch(
         groups,
         {
@@ -397,7 +400,7 @@ def test_html_200_retry_says_what_came_back():
 
 @pytest.mark.parametrize("code", [4009, 4013, 5000])
 def test_coze_retryable_codes_in_a_200_body_are_retried(code):
-    group = JobGroup(Coze(settings(), dataset_id="ds-1"), ["d1"])
+    group = JobGroup(Document(settings(), dataset_id="ds-1"), ["d1"])
     result = watch(
         [group],
         {"ds-1": [Reply(200, {"code": code, "msg": "busy"}), coze_body(("d1", 1, 100))]},
@@ -410,7 +413,7 @@ def test_coze_retryable_codes_in_a_200_body_are_retried(code):
 
 
 def test_coze_4009_fixture_is_retried_and_honours_retry_after():
-    group = JobGroup(Coze(settings(), dataset_id="ds-1"), ["d1"])
+    group = JobGroup(Document(settings(), dataset_id="ds-1"), ["d1"])
     busy = Reply(
         200,
         fixture("coze", "error_4009_system_request_cap.json"),
@@ -422,7 +425,7 @@ def test_coze_4009_fixture_is_retried_and_honours_retry_after():
 
 
 def test_milvus_1807_rate_limit_in_a_200_body_is_retried():
-    milvus = Zilliz(settings())  # no cluster id on a non-cloud URL: Milvus /describe
+    milvus = ImportJob(settings())  # no cluster id on a non-cloud URL: Milvus /describe
     result = watch(
         [JobGroup(milvus, ["job-1"])],
         {
@@ -575,16 +578,16 @@ def test_giving_up_on_one_job_lets_the_others_finish():
         (firecrawl_group("fc-1"), "fc-1", Reply(401, {"success": False, "error": "Unauthorized"})),
         (firecrawl_group("fc-1"), "fc-1", Reply(403, {"success": False, "error": "Forbidden"})),
         (
-            JobGroup(Coze(settings(), dataset_id="ds-1"), ["d1"]),
+            JobGroup(Document(settings(), dataset_id="ds-1"), ["d1"]),
             "ds-1",
             Reply(200, {"code": 4100, "msg": "authentication is invalid"}),
         ),
         (
-            JobGroup(Zilliz(settings(cluster_id="in01-abc")), ["job-1"]),
+            JobGroup(ImportJob(settings(cluster_id="in01-abc")), ["job-1"]),
             "job-1",
             Reply(200, {"code": 80001, "message": "token is illegal"}),
         ),
-        (JobGroup(BrightData(settings()), ["s_1"]), "s_1", Reply(401, "Invalid credentials")),
+        (JobGroup(Snapshot(settings()), ["s_1"]), "s_1", Reply(401, "Invalid credentials")),
     ],
     ids=["firecrawl-401", "firecrawl-403", "coze-4100", "zilliz-80001", "brightdata-401"],
 )
@@ -612,7 +615,7 @@ def test_not_found_ends_at_once_with_exit_3():
 
 
 def test_a_coze_document_missing_from_the_answer_is_not_found():
-    group = JobGroup(Coze(settings(), dataset_id="ds-1"), ["d1", "d2"])
+    group = JobGroup(Document(settings(), dataset_id="ds-1"), ["d1", "d2"])
     result = watch(
         [group],
         {"ds-1": [coze_body(("d1", 0, 10)), coze_body(("d1", 1, 100))]},
@@ -709,7 +712,7 @@ def test_an_unknown_status_word_warns_once_and_counts_as_running():
 
 def test_the_unknown_word_warning_comes_before_its_status():
     result = watch(
-        [JobGroup(BrightData(settings()), ["s_1"])],
+        [JobGroup(Snapshot(settings()), ["s_1"])],
         {"s_1": [brightdata_body("ruminating"), brightdata_body("ready")]},
     )
     kinds = [type(event).__name__ for event in result.events]

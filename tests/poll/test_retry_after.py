@@ -12,13 +12,13 @@ import pytest
 from jobwatch.core import exitcodes
 from jobwatch.core.models import JobState
 from jobwatch.poll import JobGroup
-from jobwatch.providers import Firecrawl
+from jobwatch.providers.firecrawl import BatchScrape
 from tests.fakeprovider import fake_group
 from tests.watchkit import Reply, firecrawl_body, settings, watch
 
 
 def firecrawl(*ids: str) -> JobGroup:
-    return JobGroup(Firecrawl(settings()), list(ids))
+    return JobGroup(BatchScrape(settings()), list(ids))
 
 
 def too_many(seconds: str, status: int = 429) -> Reply:

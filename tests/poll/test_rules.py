@@ -9,7 +9,10 @@ import pytest
 from jobwatch.core import exitcodes
 from jobwatch.core.models import JobState
 from jobwatch.poll import JobGroup
-from jobwatch.providers import BrightData, Coze, Firecrawl, Zilliz
+from jobwatch.providers.brightdata import Snapshot
+from jobwatch.providers.coze import Document
+from jobwatch.providers.firecrawl import BatchScrape, Crawl
+from jobwatch.providers.zilliz import ImportJob
 from tests.watchkit import (
     Reply,
     brightdata_body,
@@ -35,7 +38,7 @@ ERRORS = Reply(
 
 
 def firecrawl(*ids: str, crawl: bool = False) -> JobGroup:
-    return JobGroup(Firecrawl(settings(), crawl=crawl), list(ids))
+    return JobGroup((Crawl if crawl else BatchScrape)(settings()), list(ids))
 
 
 def paths(result) -> list[str]:  # noqa: ANN001
@@ -76,7 +79,7 @@ def test_a_moving_file_is_a_change_though_the_job_progress_stands_still():
             {"fileName": "a.parquet", "state": "InProgress", "progress": 45 + n}]}})
         for n in range(30)
     ]  # fmt: skip
-    group = JobGroup(Zilliz(settings(cluster_id="in01-abc")), ["job-1"])
+    group = JobGroup(ImportJob(settings(cluster_id="in01-abc")), ["job-1"])
     result = watch([group], {"job-1": moving}, stall_timeout=30, budget=100)
     assert result.job("job-1").state is JobState.RUNNING
     assert result.poller.exit_code() == exitcodes.TIMEOUT
@@ -84,7 +87,7 @@ def test_a_moving_file_is_a_change_though_the_job_progress_stands_still():
 
 def test_a_new_status_word_is_a_change():
     bodies = [brightdata_body("starting")] * 3 + [brightdata_body("running")]
-    group = JobGroup(BrightData(settings()), ["s_1"])
+    group = JobGroup(Snapshot(settings()), ["s_1"])
     result = watch([group], {"s_1": bodies}, stall_timeout=20)
     # `starting` at 0-20 s (stalls at 20 s: the third poll)...
     assert result.clock.elapsed == 20.0
@@ -97,7 +100,7 @@ def test_a_new_status_word_is_a_change():
 
 def test_brightdata_counts_only_its_status_word():
     bodies = [Reply(body={"status": "running", "records": n, "errors": 0}) for n in range(1, 40)]
-    result = watch([JobGroup(BrightData(settings()), ["s_1"])], {"s_1": bodies}, stall_timeout=30)
+    result = watch([JobGroup(Snapshot(settings()), ["s_1"])], {"s_1": bodies}, stall_timeout=30)
     assert result.job("s_1").state is JobState.STALLED
     assert result.clock.elapsed == 30.0
 
@@ -180,14 +183,14 @@ def test_a_one_off_check_with_a_window_polls_again_until_found():
 
 
 def test_a_coze_document_not_there_yet_waits_while_its_sibling_is_read():
-    group = JobGroup(Coze(settings(), dataset_id="ds"), ["d1", "d2"])
+    group = JobGroup(Document(settings(), dataset_id="ds"), ["d1", "d2"])
     result = watch(
         [group],
         {"ds": [coze_body(("d1", 0, 10)), coze_body(("d1", 1, 100), ("d2", 1, 100))]},
         wait_for_start=30,
     )
     first_d2 = next(e.job for e in result.statuses if e.job.id == "d2")
-    assert first_d2.status == "not found yet" and first_d2.dataset_id == "ds"
+    assert first_d2.status == "not found yet" and first_d2.scope == "ds"
     assert result.job("d2").state is JobState.SUCCEEDED
     assert result.poller.exit_code() == exitcodes.SUCCESS
 
@@ -256,7 +259,7 @@ def test_zilliz_without_rows_is_judged_by_its_files():
             },
         }
     )
-    group = JobGroup(Zilliz(settings(cluster_id="in01-abc")), ["job-1"])
+    group = JobGroup(ImportJob(settings(cluster_id="in01-abc")), ["job-1"])
     result = watch([group], {"job-1": [body]}, min_success=0.9)
     job = result.job("job-1")
     assert job.state is JobState.FAILED
@@ -265,7 +268,7 @@ def test_zilliz_without_rows_is_judged_by_its_files():
 
 def test_jobs_without_counts_are_not_judged():
     result = watch(
-        [JobGroup(BrightData(settings()), ["s_1"])],
+        [JobGroup(Snapshot(settings()), ["s_1"])],
         {"s_1": [brightdata_body("ready")]},
         min_success=0.99,
         min_completed=5,

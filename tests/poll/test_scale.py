@@ -1,5 +1,5 @@
 """The watch loop (jobwatch/poll/) at scale, mostly on virtual time: first polls spread over
-one interval, per-host rate caps, bounded requests in flight, one Coze request per dataset,
+one interval, per-host rate caps, bounded requests in flight, one Document request per dataset,
 wake-ups on the shared grid, and hundreds of jobs each read once per interval."""
 
 from __future__ import annotations
@@ -12,9 +12,12 @@ import httpx
 import pytest
 
 from jobwatch.core.models import JobState
-from jobwatch.http import Client
+from jobwatch.http.client import Client
 from jobwatch.poll import SPREAD_ABOVE, JobGroup, Poller, PollSettings
-from jobwatch.providers import BrightData, Coze, Firecrawl, Zilliz
+from jobwatch.providers.brightdata import Snapshot
+from jobwatch.providers.coze import Document
+from jobwatch.providers.firecrawl import BatchScrape
+from jobwatch.providers.zilliz import ImportJob
 from tests.watchkit import (
     FakeClock,
     Reply,
@@ -35,7 +38,7 @@ def ids(prefix: str, count: int) -> list[str]:
 
 def firecrawl_jobs(count: int, prefix: str = "fc") -> tuple[JobGroup, dict[str, list[Reply]]]:
     job_ids = ids(prefix, count)
-    return JobGroup(Firecrawl(settings()), job_ids), {key: [firecrawl_body()] for key in job_ids}
+    return JobGroup(BatchScrape(settings()), job_ids), {key: [firecrawl_body()] for key in job_ids}
 
 
 def first_times(result, keys: list[str]) -> list[float]:
@@ -116,7 +119,7 @@ def zilliz_jobs(
     count: int, prefix: str, *, base_url: str = "http://sim.test", cluster: str = "in01-abc"
 ) -> tuple[JobGroup, dict[str, list[Reply]]]:
     job_ids = ids(prefix, count)
-    provider = Zilliz(settings(base_url=base_url, cluster_id=cluster))
+    provider = ImportJob(settings(base_url=base_url, cluster_id=cluster))
     return JobGroup(provider, job_ids), {key: [zilliz_body()] for key in job_ids}
 
 
@@ -141,7 +144,7 @@ def test_zilliz_gets_at_most_20_requests_a_second(quantum):
 @pytest.mark.parametrize("quantum", [0.0, 0.02])
 def test_brightdata_gets_at_most_10_requests_a_second(quantum):
     job_ids = ids("s", 100)
-    group = JobGroup(BrightData(settings()), job_ids)
+    group = JobGroup(Snapshot(settings()), job_ids)
     replies = {key: [brightdata_body()] for key in job_ids}
     result = watch([group], replies, interval=1.0, budget=10.5, wake_quantum=quantum)
 
@@ -152,7 +155,7 @@ def test_brightdata_gets_at_most_10_requests_a_second(quantum):
 
 
 def test_two_groups_on_one_host_share_its_cap():
-    # Two Zilliz clusters behind one API host: the limit is the host's, not the cluster's.
+    # Two ImportJob clusters behind one API host: the limit is the host's, not the cluster's.
     first, first_replies = zilliz_jobs(50, "x", cluster="in01-x")
     second, second_replies = zilliz_jobs(50, "y", cluster="in01-y")
     result = watch([first, second], first_replies | second_replies, interval=1.0, budget=6.0)
@@ -178,7 +181,7 @@ def gaps(times: list[float]) -> list[float]:
 
 
 def test_a_stalled_host_gets_no_burst_when_it_recovers():
-    # Zilliz stalls: whatever it is asked before t=2 is answered only at t=3. The 32 requests
+    # ImportJob stalls: whatever it is asked before t=2 is answered only at t=3. The 32 requests
     # in flight fill the semaphore; the jobs whose turns pass meanwhile must still go out at
     # 20 a second afterwards, not all at once (a burst earns Milvus code 1807 and backoff).
     clock = FakeClock()
@@ -247,7 +250,7 @@ async def wait_until(condition, limit: float = 2.0) -> None:
 @pytest.mark.parametrize("max_in_flight", [32, 5])
 def test_requests_in_flight_are_bounded(max_in_flight):
     job_ids = ids("fc", 200)
-    group = JobGroup(Firecrawl(settings()), job_ids)
+    group = JobGroup(BatchScrape(settings()), job_ids)
     options = {} if max_in_flight == 32 else {"max_in_flight": max_in_flight}
     poll_settings = PollSettings(until_terminal=False, request_timeout=5.0, **options)
     assert poll_settings.max_in_flight == max_in_flight
@@ -283,12 +286,12 @@ def test_requests_in_flight_are_bounded(max_in_flight):
     assert all(job.state is JobState.RUNNING for job in poller.jobs())
 
 
-# --- 4. Coze: one request per dataset -------------------------------------------------------
+# --- 4. Document: one request per dataset -------------------------------------------------------
 
 
 def test_500_coze_documents_are_read_with_one_request_per_poll():
     docs = ids("doc", 500)
-    group = JobGroup(Coze(settings(), dataset_id="ds-1"), docs)
+    group = JobGroup(Document(settings(), dataset_id="ds-1"), docs)
     running = coze_body(*[(doc, 0, 10) for doc in docs])
     half = coze_body(
         *[(doc, 1 if n < 250 else 0, 100 if n < 250 else 60) for n, doc in enumerate(docs)]

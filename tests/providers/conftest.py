@@ -20,7 +20,7 @@ import pytest
 from jobwatch.core.errors import JobwatchError
 from jobwatch.core.models import JobStatus
 from jobwatch.core.settings import ProviderSettings
-from jobwatch.http import Client, send
+from jobwatch.http.client import Client, send
 from jobwatch.providers.base import JobStatusOrError, Provider
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -42,8 +42,8 @@ def settings(
         api_key_source=None if api_key is None else "--api-key",
         base_url=base_url,
         region=region,
-        cluster_id=cluster_id,
         profile="default",
+        stored={"cluster_id": cluster_id} if cluster_id else {},
     )
 
 

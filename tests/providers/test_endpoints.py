@@ -1,9 +1,9 @@
-"""The endpoints each provider declares: the paths its documentation gives, and every one of
-them answered by `jobwatch sim` in the shape the provider reads.
+"""The endpoints each kind of job declares: the paths its documentation gives, and every one
+of them answered by `jobwatch sim` in the shape the kind reads.
 
-The simulator's routes are read from the providers' `endpoints`, so a wrong path there would
-be served by the simulator just the same. The documented paths below are the check on them:
-written here from specs/PROVIDERS.md, specs/ENDPOINTS-NEXT.md and Firecrawl's OpenAPI file
+The simulator's routes are read from the kinds' `endpoints`, so a wrong path there would be
+served by the simulator just the same. The documented paths below are the check on them:
+written here from docs/providers/*.md and Firecrawl's OpenAPI file
 (tests/fixtures/firecrawl/v2-openapi.json), never from the code.
 """
 
@@ -13,42 +13,48 @@ import asyncio
 import io
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from jobwatch.http import Client, send
-from jobwatch.providers import PROVIDERS, BrightData, Coze, Firecrawl, Provider, Zilliz
+from jobwatch.http.client import Client, send
+from jobwatch.providers import PROVIDERS, Provider
+from jobwatch.providers.firecrawl import BatchScrape
 from jobwatch.sim import start_sim
 from tests.providers.conftest import settings
 
 OPENAPI = Path(__file__).resolve().parent.parent / "fixtures" / "firecrawl" / "v2-openapi.json"
 
-# (provider, what for) -> method and path as documented, every parameter written `{}`.
+# (provider, kind, what for) -> method and path as documented, every parameter written `{}`.
 DOCUMENTED = {
-    ("brightdata", "status"): "GET /datasets/v3/progress/{}",  # PROVIDERS.md 1
-    ("brightdata", "running"): "GET /datasets/v3/snapshots",  # ENDPOINTS-NEXT.md 2.1
-    ("brightdata", "cancel"): "POST /datasets/v3/snapshot/{}/cancel",  # ENDPOINTS-NEXT.md 2.2
-    ("zilliz", "status"): "POST /v2/vectordb/jobs/import/getProgress",  # PROVIDERS.md 2
-    ("zilliz", "milvus_status"): "POST /v2/vectordb/jobs/import/describe",  # PROVIDERS.md 2
-    ("zilliz", "running"): "POST /v2/vectordb/jobs/import/list",  # ENDPOINTS-NEXT.md 3.1
-    ("zilliz", "cancel"): "POST /v2/vectordb/jobs/import/abort",  # ENDPOINTS-NEXT.md 3.2
-    ("coze", "status"): "POST /v1/datasets/{}/process",  # PROVIDERS.md 3
-    ("coze", "running"): "POST /open_api/knowledge/document/list",  # ENDPOINTS-NEXT.md 4
-    ("firecrawl", "status"): "GET /v2/{}/{}",  # PROVIDERS.md 4, the OpenAPI file
-    ("firecrawl", "errors"): "GET /{}/{}/{}/errors",  # ENDPOINTS-NEXT.md 1.1
-    ("firecrawl", "running"): "GET /v2/crawl/active",  # ENDPOINTS-NEXT.md 1.2
-    ("firecrawl", "cancel"): "DELETE /v2/{}/{}",  # ENDPOINTS-NEXT.md 1.3
+    ("brightdata", "snapshot", "status"): "GET /datasets/v3/progress/{}",  # brightdata.md#status
+    ("brightdata", "snapshot", "running"): "GET /datasets/v3/snapshots",  # #running-jobs
+    ("brightdata", "snapshot", "cancel"): "POST /datasets/v3/snapshot/{}/cancel",  # #cancel
+    ("zilliz", "import", "status"): "POST /v2/vectordb/jobs/import/getProgress",  # #status
+    ("zilliz", "import", "milvus_status"): "POST /v2/vectordb/jobs/import/describe",
+    ("zilliz", "import", "running"): "POST /v2/vectordb/jobs/import/list",  # #running-jobs
+    ("zilliz", "import", "cancel"): "POST /v2/vectordb/jobs/import/abort",  # #cancel
+    ("coze", "document", "status"): "POST /v1/datasets/{}/process",  # coze.md#status
+    ("coze", "document", "running"): "POST /open_api/knowledge/document/list",
+    ("firecrawl", "batch", "status"): "GET /v2/batch/scrape/{}",  # the OpenAPI file
+    ("firecrawl", "batch", "errors"): "GET /{}/batch/scrape/{}/errors",  # #job-errors
+    ("firecrawl", "batch", "cancel"): "DELETE /v2/batch/scrape/{}",  # #cancel
+    ("firecrawl", "crawl", "status"): "GET /v2/crawl/{}",
+    ("firecrawl", "crawl", "errors"): "GET /{}/crawl/{}/errors",
+    ("firecrawl", "crawl", "running"): "GET /v2/crawl/active",  # #running-jobs
+    ("firecrawl", "crawl", "cancel"): "DELETE /v2/crawl/{}",
 }
 
 
-def declared() -> dict[tuple[str, str], str]:
-    """Every provider's endpoints, as `DOCUMENTED` writes them."""
+def declared() -> dict[tuple[str, str, str], str]:
+    """Every kind's endpoints, as `DOCUMENTED` writes them."""
     return {
-        (name, what): f"{e.method} {e.path.format(**dict.fromkeys(e.parameters, '{}'))}"
-        for name, cls in PROVIDERS.items()
+        (name, cls.kind, what): f"{e.method} {e.path.format(**dict.fromkeys(e.parameters, '{}'))}"
+        for name, entry in PROVIDERS.items()
+        for cls in entry.kinds
         for what, e in cls.endpoints.items()
     }
 
@@ -61,19 +67,20 @@ def test_firecrawls_v2_endpoints_are_in_its_openapi_file() -> None:
     spec = json.loads(OPENAPI.read_text(encoding="utf-8"))
     assert spec["servers"] == [{"url": "https://api.firecrawl.dev/v2"}]
     paths = {path: set(item) for path, item in spec["paths"].items()}
-    for what, endpoint in Firecrawl.endpoints.items():
-        for kind in endpoint.choices.get("kind", ("crawl",)):
-            values = {"version": "v2", "kind": kind, "job_id": "{id}"}
+    for cls in PROVIDERS["firecrawl"].kinds:
+        for what, endpoint in cls.endpoints.items():
+            values = {"version": "v2", "job_id": "{id}"}
             path = endpoint.path.format(**values).removeprefix("/v2")
-            assert endpoint.method.lower() in paths.get(path, set()), (what, path)
+            assert endpoint.method.lower() in paths.get(path, set()), (cls.kind, what, path)
 
 
-def test_the_firecrawl_kinds_and_versions_are_the_documented_ones() -> None:
-    status = Firecrawl.endpoints["status"]
-    assert status.fill(kind="batch/scrape", job_id="a/b") == "/v2/batch/scrape/a%2Fb"
-    assert Firecrawl.endpoints["errors"].choices["version"] == ("v2", "v1")
-    with pytest.raises(ValueError, match="kind is one of"):
-        status.fill(kind="extract", job_id="x")
+def test_the_firecrawl_versions_are_the_documented_ones() -> None:
+    status = BatchScrape.endpoints["status"]
+    assert status.fill(job_id="a/b") == "/v2/batch/scrape/a%2Fb"
+    errors = BatchScrape.endpoints["errors"]
+    assert errors.choices["version"] == ("v2", "v1")
+    with pytest.raises(ValueError, match="version is one of"):
+        errors.fill(version="v3", job_id="x")
 
 
 # -- every endpoint, as the provider sends it, answered by the simulator ------------------------
@@ -91,7 +98,7 @@ def _status(job_id: str) -> tuple[Call, Parse]:
 
 def _errors(version: str) -> tuple[Call, Parse]:
     return (
-        lambda p, c: p._errors_request(c, "fc-1", version),  # type: ignore[attr-defined]
+        lambda p, c: p.request(c, "errors", version=version, job_id="fc-1"),
         lambda p, r: p.parse_errors(r),
     )
 
@@ -109,34 +116,29 @@ def _cancel(job_id: str) -> tuple[Call, Parse]:
     )
 
 
-# (provider, what for, the provider's context, how it calls the endpoint and reads the answer)
-CASES: list[tuple[str, str, dict[str, Any], tuple[Call, Parse]]] = [
-    ("brightdata", "status", {}, _status("s_sim1")),
-    ("brightdata", "running", {"dataset_id": "gd_sim"}, _RUNNING),
-    ("brightdata", "cancel", {}, _cancel("s_sim1")),
-    ("zilliz", "status", {"cluster_id": "in01-sim"}, _status("job-sim1")),
-    ("zilliz", "running", {"cluster_id": "in01-sim"}, _RUNNING),
-    ("zilliz", "milvus_status", {}, _status("448761313698322011-uncommitted")),
-    ("zilliz", "cancel", {}, _cancel("448761313698322011-uncommitted")),
-    ("coze", "status", {"dataset_id": "744123"}, _status("744258")),
-    ("coze", "running", {"dataset_id": "744123"}, _RUNNING),
-    ("firecrawl", "status", {}, _status("fc-1")),
-    ("firecrawl", "status", {"crawl": True}, _status("fc-1")),
-    ("firecrawl", "errors", {}, _errors("v2")),
-    ("firecrawl", "errors", {"crawl": True}, _errors("v1")),
-    ("firecrawl", "running", {}, _RUNNING),
-    ("firecrawl", "cancel", {"crawl": True}, _cancel("fc-1")),
+# (provider, kind, what for, the kind's context, how it calls the endpoint and reads the answer)
+CASES: list[tuple[str, str, str, dict[str, Any], tuple[Call, Parse]]] = [
+    ("brightdata", "snapshot", "status", {}, _status("s_sim1")),
+    ("brightdata", "snapshot", "running", {"dataset_id": "gd_sim"}, _RUNNING),
+    ("brightdata", "snapshot", "cancel", {}, _cancel("s_sim1")),
+    ("zilliz", "import", "status", {"cluster_id": "in01-sim"}, _status("job-sim1")),
+    ("zilliz", "import", "running", {"cluster_id": "in01-sim"}, _RUNNING),
+    ("zilliz", "import", "milvus_status", {}, _status("448761313698322011-uncommitted")),
+    ("zilliz", "import", "cancel", {}, _cancel("448761313698322011-uncommitted")),
+    ("coze", "document", "status", {"dataset_id": "744123"}, _status("744258")),
+    ("coze", "document", "running", {"dataset_id": "744123"}, _RUNNING),
+    ("firecrawl", "batch", "status", {}, _status("fc-1")),
+    ("firecrawl", "crawl", "status", {}, _status("fc-1")),
+    ("firecrawl", "batch", "errors", {}, _errors("v2")),
+    ("firecrawl", "crawl", "errors", {}, _errors("v1")),
+    ("firecrawl", "crawl", "running", {}, _RUNNING),
+    ("firecrawl", "batch", "cancel", {}, _cancel("fc-2")),
+    ("firecrawl", "crawl", "cancel", {}, _cancel("fc-1")),
 ]
-_CLASSES: dict[str, type[Provider]] = {
-    "brightdata": BrightData,
-    "zilliz": Zilliz,
-    "coze": Coze,
-    "firecrawl": Firecrawl,
-}
 
 
 def test_the_cases_below_cover_every_declared_endpoint() -> None:
-    assert {(name, what) for name, what, _, _ in CASES} == set(declared())
+    assert {(name, kind, what) for name, kind, what, _, _ in CASES} == set(declared())
 
 
 def test_every_endpoint_is_answered_by_the_simulator_in_the_shape_the_provider_reads() -> None:
@@ -145,8 +147,9 @@ def test_every_endpoint_is_answered_by_the_simulator_in_the_shape_the_provider_r
     async def round_trips(base_url: str) -> list[str]:
         sent = []
         async with Client(env={}) as client:
-            for name, what, context, (call, parse) in CASES:
-                provider = _CLASSES[name](settings(base_url=base_url), **context)
+            for name, kind, what, context, (call, parse) in CASES:
+                cls = PROVIDERS[name].kind(kind)
+                provider = cls(settings(base_url=base_url), **context)
                 request = call(provider, client)
                 assert request is not None
                 response = await send(client, request, 10.0)
@@ -172,6 +175,7 @@ def test_every_endpoint_is_answered_by_the_simulator_in_the_shape_the_provider_r
         "GET /v2/batch/scrape/fc-1/errors",
         "GET /v1/crawl/fc-1/errors",
         "GET /v2/crawl/active",
+        "DELETE /v2/batch/scrape/fc-2",
         "DELETE /v2/crawl/fc-1",
     ]
     assert log.getvalue().count("\n") == len(CASES)  # the simulator saw each one
@@ -181,9 +185,11 @@ def test_an_endpoint_without_a_simulator_handler_is_named(monkeypatch: pytest.Mo
     from jobwatch.providers.spec import Endpoint
     from jobwatch.sim import routes
 
-    class Extra(Firecrawl):
-        endpoints = {**Firecrawl.endpoints, "agent": Endpoint("GET", "/v2/agent/{job_id}")}
+    class Extra(BatchScrape):
+        kind = "extra"
+        endpoints = {**BatchScrape.endpoints, "agent": Endpoint("GET", "/v2/agent/{job_id}")}
 
-    monkeypatch.setitem(PROVIDERS, "firecrawl", Extra)
+    entry = PROVIDERS["firecrawl"]
+    monkeypatch.setitem(PROVIDERS, "firecrawl", replace(entry, kinds=(*entry.kinds, Extra)))
     with pytest.raises(LookupError, match=r"firecrawl agent \(GET /v2/agent/\{job_id\}\)"):
         routes.routes()

@@ -1,76 +1,121 @@
-"""A fifth provider is one module and one line: `acme`, defined in this test module alone and
-registered as the real ones are, works end to end with no other edit."""
+"""A fifth provider is one folder and one line: `acme`, defined in this test module alone (its
+two kinds of job, and its simulator stand-in: the functions at the end) and registered as the
+real ones are, works end to end with no other edit."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from pydantic import BaseModel
 
-from jobwatch.cli import fastpath as fastargs
+from jobwatch.cli import fastpath
 from jobwatch.cli.app import make_app
-from jobwatch.core.models import JobState, JobStatus
+from jobwatch.core.models import JobState
 from jobwatch.core.settings import ProviderSettings
-from jobwatch.http import Client
+from jobwatch.http.client import Client
 from jobwatch.providers import PROVIDERS
-from jobwatch.providers.base import JobStatusOrError, Provider, read_json_body
+from jobwatch.providers.base import JobStatusOrError, Provider, ProviderEntry
+from jobwatch.providers.reading import read_object
 from jobwatch.providers.spec import ContextField, Endpoint, RefForm
+from jobwatch.sim import start_sim
+from jobwatch.sim.jobs import SimJobs
+from jobwatch.sim.replies import Reply, SimRequest, json_reply
 from tests.cli_helpers import Fake, clean_environment, invoke, reply
 
 ACME_KEY = "acme-0123456789abcdef0123456789ab77e1"
 
 
-class AcmeBody(BaseModel):
-    state: str
-    done: int
-    total: int
-
-
 class Acme(Provider):
-    """A made-up provider: `GET /v1/tenants/{tenant}/jobs/{id}`."""
+    """What both Acme kinds share."""
 
     name = "acme"
-    tenant: str  # its context field, set by the constructor
-    summary = "Acme render jobs: GET /v1/tenants/{tenant}/jobs/{id}."
-    examples = ("jobwatch acme r-1 --tenant blue",)
-    context_fields = (ContextField("tenant", "The Acme tenant.", flag="--tenant", required=True),)
-    ref_forms = (RefForm("acme", "acme:TENANT/JOB", "tenant"),)
-    unit = "frames"
     base_urls = {"global": "https://api.acme.test"}
-    endpoints = {"status": Endpoint("GET", "/v1/tenants/{tenant}/jobs/{job_id}")}
     key_env_vars = ("ACME_API_KEY",)
     default_interval = 1.0
+    stand_in = __name__  # this module's `render_status` and `export_status`
     states = {"queued": JobState.PENDING, "rendering": JobState.RUNNING, "done": JobState.SUCCEEDED}
 
-    def build_request(self, client: Client, job_ids: Sequence[str]) -> httpx.Request:
-        (job_id,) = job_ids
-        return self.request(client, "status", tenant=self.tenant, job_id=job_id)
-
     def parse(self, response: httpx.Response, job_ids: Sequence[str]) -> list[JobStatusOrError]:
-        body = read_json_body(AcmeBody, response, provider=self.name, what="acme: bad body")
+        body = read_object(response, provider=self.name, what="acme: body")
+        state, done, total = (
+            body.required_text("state"),
+            body.integer("done"),
+            body.integer("total"),
+        )
         return [
-            JobStatus(
-                provider=self.name,
-                id=job_ids[0],
-                state=self.map_state(body.state),
-                status=body.state,
-                completed=body.done,
-                total=body.total,
-                progress=body.done / body.total,
+            self.job(
+                job_ids[0],
+                state=self.map_state(state),
+                status=state,
+                completed=done,
+                total=total,
+                progress=done / total if done is not None and total else None,
                 unit=self.unit,
             )
         ]
 
 
+class Render(Acme):
+    """A made-up kind: `GET /v1/tenants/{tenant}/jobs/{id}`."""
+
+    kind = "render"
+    kind_help = "render jobs: GET /v1/tenants/{tenant}/jobs/{id}"
+    tenant: str  # its context field, set by the constructor
+    examples = ("jobwatch acme r-1 --tenant blue",)
+    context_fields = (ContextField("tenant", "The Acme tenant.", flag="--tenant", required=True),)
+    ref_forms = (RefForm("acme", "acme:TENANT/JOB", "tenant"),)
+    unit = "frames"
+    endpoints = {"status": Endpoint("GET", "/v1/tenants/{tenant}/jobs/{job_id}")}
+
+    def build_request(self, client: Client, job_ids: Sequence[str]) -> httpx.Request:
+        (job_id,) = job_ids
+        return self.request(client, "status", tenant=self.tenant, job_id=job_id)
+
+
+class Export(Acme):
+    """A second made-up kind: `GET /v1/exports/{id}`."""
+
+    kind = "export"
+    kind_help = "exports: GET /v1/exports/{id}"
+    ref_forms = (RefForm("acme-export", "acme-export:JOB"),)
+    extra_kind = "export"
+    unit = "rows"
+    endpoints = {"status": Endpoint("GET", "/v1/exports/{job_id}")}
+
+    def build_request(self, client: Client, job_ids: Sequence[str]) -> httpx.Request:
+        (job_id,) = job_ids
+        return self.request(client, "status", job_id=job_id)
+
+
+ACME = ProviderEntry("acme", "Acme render jobs and exports.", kinds=(Render, Export))
+
+
+# -- the simulator's stand-in: a function per endpoint, `KIND_WHAT` ------------------------------
+
+
+def _progress(book: SimJobs, job_id: str) -> Reply:
+    snapshot = book.visit("acme", job_id).snapshot
+    words = {"pending": "queued", "running": "rendering", "succeeded": "done"}
+    word = words.get(snapshot.phase.value, "rendering")
+    return json_reply({"state": word, "done": round(snapshot.fraction * 4), "total": 4})
+
+
+def render_status(request: SimRequest, book: SimJobs, tenant: str, job_id: str) -> Reply:
+    return _progress(book, f"{tenant}/{job_id}")
+
+
+def export_status(request: SimRequest, book: SimJobs, job_id: str) -> Reply:
+    return _progress(book, job_id)
+
+
 @pytest.fixture(autouse=True)
 def _acme(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     clean_environment(monkeypatch)
-    monkeypatch.setitem(PROVIDERS, "acme", Acme)  # the one line a real provider adds
+    monkeypatch.setitem(PROVIDERS, "acme", ACME)  # the one line a real provider adds
 
 
 def acme_answers(request: httpx.Request) -> httpx.Response:
@@ -81,12 +126,13 @@ def run(args: list[str], tmp_path: Path, fake: Fake | None = None, **kw: Any) ->
     return invoke(args, tmp_path, fake=fake, secrets=(ACME_KEY,), cli=make_app(), **kw)
 
 
-def test_its_command_and_option_are_in_help(tmp_path: Path) -> None:
+def test_its_command_kinds_and_option_are_in_help(tmp_path: Path) -> None:
     top = run(["--help"], tmp_path)
     assert "acme" in top.stdout and "Acme render jobs" in top.stdout
     own = run(["acme", "--help"], tmp_path)
     assert own.exit_code == 0
     assert "--tenant" in own.stdout and "The Acme tenant." in own.stdout
+    assert "--kind render|export" in own.stdout and "exports: GET /v1/exports/{id}" in own.stdout
     assert "jobwatch acme r-1 --tenant blue" in own.stdout
 
 
@@ -107,11 +153,33 @@ def test_a_one_off_check(tmp_path: Path) -> None:
     assert fake.auth == [f"Bearer {ACME_KEY}"]
 
 
-def test_the_fast_path_reads_its_option() -> None:
-    parsed = fastargs.parse(["acme", "r-1", "--tenant", "blue", "-w"])
+def test_its_second_kind_by_option_and_by_reference(tmp_path: Path) -> None:
+    fake = Fake(acme_answers)
+    result = run(
+        ["acme", "e-1", "--kind", "export", "--json", "--api-key", ACME_KEY], tmp_path, fake
+    )
+    assert result.exit_code == 0, result.output
+    (job,) = result.json()["jobs"]
+    assert (job["id"], job["unit"], job["extra"]) == ("e-1", "rows", {"kind": "export"})
+    watched = run(["watch", "acme-export:e-2", "acme:blue/r-3", "--json", "--api-key", ACME_KEY,
+                   "-t", "5"], tmp_path, Fake(lambda r: reply(body={"state": "done", "done": 4,
+                                                                     "total": 4})))  # fmt: skip
+    assert watched.exit_code == 0, watched.output
+    assert fake.urls == ["https://api.acme.test/v1/exports/e-1"]
+    wrong = run(["acme", "e-1", "--kind", "export", "--tenant", "blue"], tmp_path)
+    assert wrong.exit_code == 2 and "--tenant is not for acme --kind export" in wrong.stderr
+    unknown = run(["acme", "e-1", "--kind", "photo"], tmp_path)
+    assert (
+        unknown.exit_code == 2 and "acme has no kind 'photo': use render, export" in unknown.stderr
+    )
+
+
+def test_the_fast_path_reads_its_options() -> None:
+    parsed = fastpath.parse(["acme", "r-1", "--tenant", "blue", "-w", "--kind", "render"])
     assert parsed is not None
     command, given = parsed
     assert command == "acme" and given["tenant"] == "blue" and given["words"] == ["r-1"]
+    assert given["kind"] == "render"
 
 
 def test_its_key_variable_is_read(tmp_path: Path) -> None:
@@ -128,7 +196,11 @@ def test_its_key_variable_is_read(tmp_path: Path) -> None:
 
 def test_references_and_a_jobs_file_in_watch(tmp_path: Path) -> None:
     jobs = tmp_path / "jobs.toml"
-    jobs.write_text('[[job]]\nprovider = "acme"\nid = "r-2"\ntenant = "red"\n', encoding="utf-8")
+    jobs.write_text(
+        '[[job]]\nprovider = "acme"\nid = "r-2"\ntenant = "red"\n\n'
+        '[[job]]\nprovider = "acme"\nkind = "export"\nid = "e-9"\n',
+        encoding="utf-8",
+    )
 
     def done(request: httpx.Request) -> httpx.Response:
         return reply(body={"state": "done", "done": 4, "total": 4})
@@ -141,8 +213,10 @@ def test_references_and_a_jobs_file_in_watch(tmp_path: Path) -> None:
     assert [(job["id"], job["state"]) for job in summary["jobs"]] == [
         ("r-1", "succeeded"),
         ("r-2", "succeeded"),
+        ("e-9", "succeeded"),
     ]
     assert sorted(fake.urls) == [
+        "https://api.acme.test/v1/exports/e-9",
         "https://api.acme.test/v1/tenants/blue/jobs/r-1",
         "https://api.acme.test/v1/tenants/red/jobs/r-2",
     ]
@@ -159,9 +233,39 @@ def test_auth_set_stores_its_key(tmp_path: Path) -> None:
 
 
 def test_its_context_field_becomes_an_attribute() -> None:
-    settings = ProviderSettings(ACME_KEY, "--api-key", None, None, None, "default")
-    assert Acme(settings, tenant="blue").tenant == "blue"
+    settings = ProviderSettings(ACME_KEY, "--api-key", None, None, "default")
+    assert Render(settings, tenant="blue").tenant == "blue"
     with pytest.raises(TypeError, match="acme needs tenant"):
-        Acme(settings)
+        Render(settings)
     with pytest.raises(TypeError, match="acme takes no cluster_id"):
-        Acme(settings, tenant="blue", cluster_id="in01-x")
+        Render(settings, tenant="blue", cluster_id="in01-x")
+
+
+@pytest.fixture
+def sim() -> Iterator[str]:
+    with start_sim(port=0, speed=20) as server:  # started after acme was registered
+        yield server.base_url
+
+
+def test_its_stand_in_serves_both_kinds_in_the_simulator(sim: str, tmp_path: Path) -> None:
+    """End to end: the real CLI, watching both kinds to success on the simulator's sockets."""
+    with httpx.Client(base_url=sim) as http:
+
+        def forward(request: httpx.Request) -> httpx.Response:
+            answer = http.request(request.method, request.url.path, headers=request.headers)
+            return httpx.Response(answer.status_code, content=answer.content,
+                                  headers={"Content-Type": "application/json"})  # fmt: skip
+
+        fake = Fake(forward)
+        args = ["watch", "acme:blue/r-1", "acme-export:e-1", "--json", "-i", "0.05",
+                "--api-key", ACME_KEY, "--base-url", sim, "-t", "30"]  # fmt: skip
+        result = run(args, tmp_path, fake)
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout.splitlines()[-1])
+    assert [(job["id"], job["status"], job["completed"]) for job in summary["jobs"]] == [
+        ("r-1", "done", 4),
+        ("e-1", "done", 4),
+    ]
+    assert {"/v1/tenants/blue/jobs/r-1", "/v1/exports/e-1"} <= {
+        httpx.URL(url).path for url in fake.urls
+    }

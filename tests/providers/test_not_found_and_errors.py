@@ -19,8 +19,11 @@ from jobwatch.core.errors import (
     StateUnknownError,
 )
 from jobwatch.core.models import JobStatus
-from jobwatch.http import Client, send
-from jobwatch.providers import BrightData, Coze, Firecrawl, Zilliz
+from jobwatch.http.client import Client, send
+from jobwatch.providers.brightdata import Snapshot
+from jobwatch.providers.coze import Document
+from jobwatch.providers.firecrawl import BatchScrape, Crawl
+from jobwatch.providers.zilliz import ImportJob
 from tests.providers.conftest import call, endpoint, fixture_bytes, settings
 
 FC_JOB = "6a1b2c3d-0000-4000-8000-00000000abcd"
@@ -29,8 +32,8 @@ DOC = "7442585813587689472"
 MILVUS = "http://milvus.test:19530"
 
 
-def _firecrawl(crawl: bool = False) -> Firecrawl:
-    return Firecrawl(settings(), crawl=crawl)
+def _firecrawl(crawl: bool = False) -> BatchScrape:
+    return (Crawl if crawl else BatchScrape)(settings())
 
 
 # --- not found, per provider ----------------------------------------------------------------
@@ -40,7 +43,7 @@ def _firecrawl(crawl: bool = False) -> Firecrawl:
     ("provider", "ids", "fake", "text"),
     [
         (
-            BrightData(settings()),
+            Snapshot(settings()),
             ["s_m4x7enmven8djfqak"],
             endpoint("GET", "https://api.brightdata.com/datasets/v3/progress/", "brightdata",
                      "error_404.json", status=404),
@@ -61,8 +64,8 @@ def _firecrawl(crawl: bool = False) -> Firecrawl:
             "Job not found",
         ),
         (
-            # Coze: code 4200 in an HTTP 200 body ...
-            Coze(settings(), dataset_id=DATASET),
+            # Document: code 4200 in an HTTP 200 body ...
+            Document(settings(), dataset_id=DATASET),
             [DOC],
             endpoint("POST", "https://api.coze.com/v1/datasets/", "coze",
                      "error_4200_not_found.json"),
@@ -70,27 +73,27 @@ def _firecrawl(crawl: bool = False) -> Firecrawl:
         ),
         (
             # ... or with the matching HTTP 404 (coze-js: `404 || 4200`).
-            Coze(settings(), dataset_id=DATASET),
+            Document(settings(), dataset_id=DATASET),
             [DOC],
             endpoint("POST", "https://api.coze.com/v1/datasets/", "coze",
                      "error_4200_not_found.json", status=404),
             "code 4200",
         ),
         (
-            Zilliz(settings(base_url=MILVUS)),
+            ImportJob(settings(base_url=MILVUS)),
             ["448761313698322012"],
             endpoint("POST", MILVUS, "zilliz", "milvus_error_2100_import_failed.json"),
             "code 2100",
         ),
         (
-            Zilliz(settings(base_url=MILVUS)),
+            ImportJob(settings(base_url=MILVUS)),
             ["448761313698322012"],
             endpoint("POST", MILVUS, "zilliz", "milvus_error_2101_job_not_found.json"),
             "code 2101",
         ),
         (
-            # Zilliz Cloud answers in the same shape, with the cluster id in the request.
-            Zilliz(settings(cluster_id="in01-0123456789abcdef")),
+            # ImportJob Cloud answers in the same shape, with the cluster id in the request.
+            ImportJob(settings(cluster_id="in01-0123456789abcdef")),
             ["job-01a2b3c4d5e6f7g8h9i0j1"],
             endpoint("POST", "https://api.cloud.zilliz.com/", "zilliz",
                      "milvus_error_2100_import_failed.json"),
@@ -114,7 +117,7 @@ def test_a_coze_document_missing_from_a_good_answer_is_not_found_for_that_id_onl
     )
     answer = json.loads(fake.content)
     known = answer["data"]["data"][0]["document_id"]
-    results = call(Coze(settings(), dataset_id=DATASET), [known, "7000000000000000001"], fake)
+    results = call(Document(settings(), dataset_id=DATASET), [known, "7000000000000000001"], fake)
     assert isinstance(results[0], JobStatus)
     assert isinstance(results[1], NotFoundError)
     assert "7000000000000000001" in results[1].message
@@ -124,13 +127,13 @@ def test_an_unknown_job_under_another_milvus_code_is_not_found_by_its_words():
     body = b'{"code":65535,"message":"import job does not exist, jobID=448761313698322012"}'
     fake = endpoint("POST", MILVUS, "zilliz", body=body)
     with pytest.raises(NotFoundError):
-        call(Zilliz(settings(base_url=MILVUS)), ["448761313698322012"], fake)
+        call(ImportJob(settings(base_url=MILVUS)), ["448761313698322012"], fake)
 
 
 def test_a_missing_collection_is_not_a_missing_job():
     fake = endpoint("POST", MILVUS, "zilliz", "milvus_error_100_collection_not_found.json")
     with pytest.raises(StateUnknownError) as info:
-        call(Zilliz(settings(base_url=MILVUS)), ["448761313698322012"], fake)
+        call(ImportJob(settings(base_url=MILVUS)), ["448761313698322012"], fake)
     assert not isinstance(info.value, NotFoundError)
 
 
@@ -148,11 +151,11 @@ def test_firecrawl_job_expired_is_gone_not_not_created_yet():
     assert info.value.exit_code == 3
 
 
-# --- Firecrawl /errors ------------------------------------------------------------------------
+# --- BatchScrape /errors ------------------------------------------------------------------------
 
 
 def read_errors(
-    provider: Firecrawl, answers: list[tuple[int, bytes, str]]
+    provider: BatchScrape, answers: list[tuple[int, bytes, str]]
 ) -> tuple[dict[str, object] | JobwatchError, list[str]]:
     """errors_request -> send -> (errors_fallback -> send) -> parse_errors, as the poller does;
     the fields (or the error) and the paths requested."""
@@ -296,9 +299,9 @@ def test_other_providers_have_no_errors_route():
     async def requests() -> list[object]:
         async with Client(httpx.MockTransport(lambda r: httpx.Response(500))) as client:
             return [
-                BrightData(settings()).errors_request(client, "s_1"),
-                Coze(settings(), dataset_id=DATASET).errors_request(client, DOC),
-                Zilliz(settings(base_url=MILVUS)).errors_request(client, "1"),
+                Snapshot(settings()).errors_request(client, "s_1"),
+                Document(settings(), dataset_id=DATASET).errors_request(client, DOC),
+                ImportJob(settings(base_url=MILVUS)).errors_request(client, "1"),
             ]
 
     assert asyncio.run(requests()) == [None, None, None]

@@ -10,9 +10,12 @@ from urllib.parse import unquote
 
 import pytest
 
-from jobwatch.http import Client, send
-from jobwatch.providers import BrightData, Coze, Firecrawl, Zilliz
+from jobwatch.http.client import Client, send
 from jobwatch.providers.base import Provider
+from jobwatch.providers.brightdata import Snapshot
+from jobwatch.providers.coze import Document
+from jobwatch.providers.firecrawl import BatchScrape, Crawl
+from jobwatch.providers.zilliz import ImportJob
 from tests.providers.conftest import settings
 from tests.recorder import Seen, recording_server
 
@@ -53,7 +56,9 @@ def segments(target: str) -> list[str]:
 def test_firecrawl_id_is_one_segment_and_the_query_is_only_limit(
     job_id: str, encoded: str, crawl: bool
 ) -> None:
-    (seen,) = sent(Firecrawl(settings(api_key="fc-k", base_url="http://x"), crawl=crawl), [job_id])
+    (seen,) = sent(
+        (Crawl if crawl else BatchScrape)(settings(api_key="fc-k", base_url="http://x")), [job_id]
+    )
     route = "crawl" if crawl else "batch/scrape"
     assert seen.method == "GET"
     assert seen.target == f"/v2/{route}/{encoded}?limit=1"
@@ -64,7 +69,7 @@ def test_firecrawl_id_is_one_segment_and_the_query_is_only_limit(
 
 @pytest.mark.parametrize(("job_id", "encoded"), list(HOSTILE.items()))
 def test_brightdata_snapshot_id_is_one_segment(job_id: str, encoded: str) -> None:
-    (seen,) = sent(BrightData(settings(base_url="http://x")), [job_id])
+    (seen,) = sent(Snapshot(settings(base_url="http://x")), [job_id])
     assert (seen.method, seen.target) == ("GET", f"/datasets/v3/progress/{encoded}")
     *head, last = segments(seen.target)
     assert head == ["datasets", "v3", "progress"]
@@ -75,7 +80,7 @@ def test_brightdata_snapshot_id_is_one_segment(job_id: str, encoded: str) -> Non
 def test_coze_dataset_id_is_one_segment_and_document_ids_stay_json_strings(
     dataset_id: str, encoded: str
 ) -> None:
-    provider = Coze(settings(base_url="http://x"), dataset_id=dataset_id)
+    provider = Document(settings(base_url="http://x"), dataset_id=dataset_id)
     documents = ["744667080521909***", *HOSTILE]
     with recording_server(b'{"code": 0}') as server:
         provider.base_url = server.url
@@ -98,7 +103,7 @@ def test_coze_dataset_id_is_one_segment_and_document_ids_stay_json_strings(
 @pytest.mark.parametrize("milvus", [False, True], ids=["zilliz", "milvus"])
 def test_zilliz_job_id_goes_only_into_the_json_body(job_id: str, milvus: bool) -> None:
     cluster = None if milvus else "in01-0123456789abcdef"
-    provider = Zilliz(settings(base_url="http://x", cluster_id=cluster))
+    provider = ImportJob(settings(base_url="http://x", cluster_id=cluster))
     with recording_server(b'{"code": 0}') as server:
         provider.base_url = server.url
 

@@ -80,7 +80,8 @@ def coze(progress: float = 0.4, eta: float | None = 30.0) -> JobStatus:
     return JobStatus(
         provider="coze",
         id="7442585813587689472",
-        dataset_id="7442585813587689999",
+        scope="7442585813587689999",
+        scope_key="dataset_id",
         state=JobState.RUNNING,
         status="processing",
         progress=progress,

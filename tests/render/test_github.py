@@ -18,7 +18,7 @@ def test_is_github_actions():
 
 def test_an_error_command_per_failed_or_cancelled_job_only():
     commands = io.StringIO()
-    failed = brightdata("failed", JobState.FAILED).model_copy(update={"message": "site blocked"})
+    failed = brightdata("failed", JobState.FAILED).replace(message="site blocked")
     cancelled = firecrawl(3, 10, "cancelled", JobState.CANCELLED)
     fine = firecrawl(10, 10, "completed", JobState.SUCCEEDED, job_id="ok")
     github.report([fine, failed, cancelled], 1, {}, commands)
@@ -30,8 +30,8 @@ def test_an_error_command_per_failed_or_cancelled_job_only():
 
 def test_error_command_escaping():
     commands = io.StringIO()
-    job = firecrawl(1, 10, "failed", JobState.FAILED, job_id="a,b:c").model_copy(
-        update={"message": "100% broken\nsecond line\r"}
+    job = firecrawl(1, 10, "failed", JobState.FAILED, job_id="a,b:c").replace(
+        message="100% broken\nsecond line\r"
     )
     github.report([job], 1, {}, commands)
     assert commands.getvalue() == (
@@ -42,7 +42,7 @@ def test_error_command_escaping():
 def test_step_summary_table_is_appended(tmp_path):
     summary = tmp_path / "summary.md"
     summary.write_text("# earlier step\n", encoding="utf-8")
-    failed = brightdata("failed", JobState.FAILED).model_copy(update={"message": "a | b"})
+    failed = brightdata("failed", JobState.FAILED).replace(message="a | b")
     done = firecrawl(100, 100, "completed", JobState.SUCCEEDED)
     github.report([done, coze(), failed], 1, {"GITHUB_STEP_SUMMARY": str(summary)}, io.StringIO())
     assert summary.read_text(encoding="utf-8") == (

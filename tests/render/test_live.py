@@ -51,8 +51,8 @@ def unread(job_id: str, state: JobState = JobState.UNKNOWN) -> JobStatus:
 
 def not_found(job_id: str) -> JobStatus:
     """A job whose first poll got a 404: the placeholder, now carrying the error."""
-    return unread(job_id).model_copy(
-        update={"message": "brightdata: HTTP 404: snapshot not found", "error_exit_code": 3}
+    return unread(job_id).replace(
+        message="brightdata: HTTP 404: snapshot not found", error_exit_code=3
     )
 
 
@@ -107,9 +107,7 @@ def test_a_finished_job_keeps_its_elapsed_time_and_drops_the_eta():
 
 def mixed(clock: Clock) -> LiveView:
     """Every kind of row, 15 s into a watch: counts, no numbers, files, Coze, a failure."""
-    failed = brightdata("failed", JobState.FAILED).model_copy(
-        update={"id": "s_failed0000000001", "message": REASON}
-    )
+    failed = brightdata("failed", JobState.FAILED).replace(id="s_failed0000000001", message=REASON)
     view = watched(clock, firecrawl(10), brightdata(), zilliz(), coze(eta=30.0), failed)
     clock.now = 10.0
     view.update(firecrawl(30))
@@ -246,8 +244,8 @@ def test_finished_unknown_and_unread_rows_do_not_pulse():
     view = LiveView(clock, lambda: 40)
     ended = [
         brightdata("failed", JobState.FAILED),
-        brightdata("canceled", JobState.CANCELLED).model_copy(update={"id": "s_2"}),
-        brightdata("ready", JobState.SUCCEEDED).model_copy(update={"id": "s_3"}),
+        brightdata("canceled", JobState.CANCELLED).replace(id="s_2"),
+        brightdata("ready", JobState.SUCCEEDED).replace(id="s_3"),
         not_found("s_4"),
     ]
     view.set_jobs([*ended, unread("s_5")])
@@ -294,8 +292,8 @@ def test_failed_running_and_404_jobs_show_from_the_first_frame_they_appear_in():
     for job in done:
         view.update(job)
     clock.now = 40.0
-    view.update(brightdata().model_copy(update={"id": "s_40"}))
-    view.update(brightdata("failed", JobState.FAILED).model_copy(update={"id": "s_45"}))
+    view.update(brightdata().replace(id="s_40"))
+    view.update(brightdata("failed", JobState.FAILED).replace(id="s_45"))
     view.update(not_found("s_50"))
     lines = frame(view, width=80)
     assert len(lines) == 23

@@ -110,9 +110,7 @@ def test_coze_documents_carry_their_dataset_and_zilliz_its_files():
 
 def test_the_watcher_error_code_is_not_printed():
     out = io.StringIO()
-    job = firecrawl().model_copy(
-        update={"state": JobState.UNKNOWN, "message": "HTTP 401", "error_exit_code": 4}
-    )
+    job = firecrawl().replace(state=JobState.UNKNOWN, message="HTTP 401", error_exit_code=4)
     NdjsonReporter(out).finish([job], 4, False)
     (summary,) = parse(out)
     assert "error_exit_code" not in summary["jobs"][0]
@@ -132,7 +130,7 @@ def test_a_status_line_is_the_compact_json_of_its_job():
     # Status lines are serialized by pydantic in one step; they must read exactly as the
     # standard library would write the JOB object: same keys, order, numbers and characters.
     for job in (
-        firecrawl(40).model_copy(update={"message": "Zürich — 处理中", "progress": 0.1 + 0.2}),
+        firecrawl(40).replace(message="Zürich — 处理中", progress=0.1 + 0.2),
         coze(),
         zilliz(),
     ):

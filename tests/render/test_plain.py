@@ -173,7 +173,7 @@ def test_summary_line_per_job_and_the_exit_code_at_the_end():
     start = clock.now
     plain.start([firecrawl(), brightdata()])
     clock.now = start + 65
-    failed = brightdata("failed", JobState.FAILED).model_copy(update={"message": "site blocked"})
+    failed = brightdata("failed", JobState.FAILED).replace(message="site blocked")
     done = firecrawl(100, 100, "completed", JobState.SUCCEEDED)
     plain.finish([done, failed], 1, False)
     out = lines(console)

@@ -17,16 +17,14 @@ ERRORS[1]["code"] = None
 
 
 def short_crawl():  # noqa: ANN201 - JobStatus
-    return firecrawl(12, 40, "completed", JobState.FAILED).model_copy(
-        update={
-            "message": "12 of 40 pages (30 %) < --min-success 0.95",
-            "extra": {
-                "errors": ERRORS,
-                "errors_total": 28,
-                "robots_blocked": ["https://x.example/private/"],
-                "robots_blocked_total": 1,
-            },
-        }
+    return firecrawl(12, 40, "completed", JobState.FAILED).replace(
+        message="12 of 40 pages (30 %) < --min-success 0.95",
+        extra={
+            "errors": ERRORS,
+            "errors_total": 28,
+            "robots_blocked": ["https://x.example/private/"],
+            "robots_blocked_total": 1,
+        },
     )
 
 
@@ -44,8 +42,8 @@ def test_a_short_crawl_gets_its_reason_and_its_first_five_errors():
 
 
 def test_a_success_with_failed_pages_says_how_many():
-    job = firecrawl(38, 40, "completed", JobState.SUCCEEDED).model_copy(
-        update={"extra": {"errors": ERRORS[:2], "errors_total": 2}}
+    job = firecrawl(38, 40, "completed", JobState.SUCCEEDED).replace(
+        extra={"errors": ERRORS[:2], "errors_total": 2}
     )
     assert reasons.reason_lines(job) == [
         f"firecrawl {FC_ID} succeeded (completed): 2 pages failed",
@@ -60,28 +58,23 @@ def test_a_clean_success_and_a_running_job_have_no_reason():
 
 
 def test_errors_that_could_not_be_read_are_said_so():
-    job = firecrawl(1, 4, "failed", JobState.FAILED).model_copy(
-        update={"message": "boom", "extra": {"errors_unavailable": "firecrawl: HTTP 500: x"}}
+    job = firecrawl(1, 4, "failed", JobState.FAILED).replace(
+        message="boom", extra={"errors_unavailable": "firecrawl: HTTP 500: x"}
     )
     assert reasons.detail_lines(job) == ["  (its errors could not be read: firecrawl: HTTP 500: x)"]
 
 
 def test_zilliz_files_coze_and_brightdata_reasons_in_the_same_style():
-    failed = zilliz().model_copy(update={"state": JobState.FAILED, "status": "Failed",
-                                         "message": "import failed"})  # fmt: skip
+    failed = zilliz().replace(state=JobState.FAILED, status="Failed", message="import failed")
     assert reasons.reason_lines(failed) == [
         "zilliz job-0123456789 failed (Failed): import failed",
         "  b.parquet — schema mismatch",
     ]
-    document = coze().model_copy(
-        update={"state": JobState.FAILED, "status": "failed", "message": "文件解析失败"}
-    )
+    document = coze().replace(state=JobState.FAILED, status="failed", message="文件解析失败")
     assert reasons.reason_lines(document) == [
         "coze 7442585813587689999/7442585813587689472 failed: 文件解析失败"
     ]
-    snapshot = brightdata("failed", JobState.FAILED).model_copy(
-        update={"message": "No data found in discovery"}
-    )
+    snapshot = brightdata("failed", JobState.FAILED).replace(message="No data found in discovery")
     assert reasons.reason_lines(snapshot) == [
         "brightdata s_m4x7enmven8djfqak failed: No data found in discovery"
     ]
@@ -92,15 +85,15 @@ def test_many_failed_files_are_cut_at_five():
         Item(name=f"f{n}.parquet", state=JobState.FAILED, status="Failed", message="bad row")
         for n in range(8)
     ]
-    job = zilliz().model_copy(update={"state": JobState.FAILED, "items": items})
+    job = zilliz().replace(state=JobState.FAILED, items=items)
     details = reasons.detail_lines(job)
     assert details[:5] == [f"  f{n}.parquet — bad row" for n in range(5)]
     assert details[5:] == ["  … and 3 more files"]
 
 
 def test_a_stalled_job_says_since_when():
-    job = firecrawl(16, 40, "scraping", JobState.STALLED).model_copy(
-        update={"message": "no change since 12:03:04 UTC (for 20m00s)"}
+    job = firecrawl(16, 40, "scraping", JobState.STALLED).replace(
+        message="no change since 12:03:04 UTC (for 20m00s)"
     )
     assert reasons.reason_lines(job) == [
         f"firecrawl {FC_ID} stalled (scraping): no change since 12:03:04 UTC (for 20m00s)"
@@ -142,8 +135,8 @@ def test_github_annotation_and_step_summary_carry_the_first_errors(tmp_path):
 def test_github_annotates_a_stalled_job_and_says_stalled(tmp_path):
     outputs = tmp_path / "out"
     commands = io.StringIO()
-    job = firecrawl(16, 40, "scraping", JobState.STALLED).model_copy(
-        update={"message": "no change since 12:03:04 UTC (for 20s)"}
+    job = firecrawl(16, 40, "scraping", JobState.STALLED).replace(
+        message="no change since 12:03:04 UTC (for 20s)"
     )
     github.report([job], 5, {"GITHUB_OUTPUT": str(outputs)}, commands)
     assert commands.getvalue() == (

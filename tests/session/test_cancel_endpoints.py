@@ -11,8 +11,12 @@ from collections.abc import Callable
 import httpx
 import pytest
 
-from jobwatch.http import Client
-from jobwatch.providers import BrightData, Coze, Firecrawl, Provider, Zilliz
+from jobwatch.http.client import Client
+from jobwatch.providers import Provider
+from jobwatch.providers.brightdata import Snapshot
+from jobwatch.providers.coze import Document
+from jobwatch.providers.firecrawl import BatchScrape, Crawl
+from jobwatch.providers.zilliz import ImportJob
 from jobwatch.render.result import cancel_line
 from jobwatch.session.cancel import CancelResult, cancel_jobs, exit_code
 from tests.providers.conftest import settings
@@ -42,7 +46,7 @@ def cancel(
     ("crawl", "path"), [(True, "/v2/crawl/job-1"), (False, "/v2/batch/scrape/job-1")]
 )
 def test_firecrawl_cancel_is_a_delete_on_the_job(crawl: bool, path: str) -> None:
-    provider = Firecrawl(settings(base_url=BASE), crawl=crawl)
+    provider = (Crawl if crawl else BatchScrape)(settings(base_url=BASE))
     result, seen = cancel(provider, lambda r: httpx.Response(200, json={"status": "cancelled"}))
     assert (result.outcome, result.exit_code) == ("cancelled", 0)
     assert [(r.method, r.url.path) for r in seen] == [("DELETE", path)]
@@ -50,7 +54,7 @@ def test_firecrawl_cancel_is_a_delete_on_the_job(crawl: bool, path: str) -> None
 
 
 def test_firecrawl_cancel_answers() -> None:
-    provider = Firecrawl(settings(base_url=BASE), crawl=True)
+    provider = Crawl(settings(base_url=BASE))
     done = {"success": False, "error": "Crawl is already completed"}
     result, _ = cancel(provider, lambda r: httpx.Response(409, json=done))
     assert (result.outcome, result.exit_code) == ("finished", 0)
@@ -65,7 +69,7 @@ def test_firecrawl_cancel_answers() -> None:
 
 
 def test_brightdata_cancel_answers_plain_text() -> None:
-    provider = BrightData(settings(base_url=BASE))
+    provider = Snapshot(settings(base_url=BASE))
     result, seen = cancel(provider, lambda r: httpx.Response(200, text="OK"), "s_m4x7enmven8djfqak")
     assert result.outcome == "cancelled"
     assert [(r.method, r.url.path) for r in seen] == [
@@ -86,12 +90,12 @@ def test_a_retryable_cancel_failure_is_retried() -> None:
             httpx.Response(200, text="OK"),
         ]
     )
-    result, seen = cancel(BrightData(settings(base_url=BASE)), lambda r: next(answers))
+    result, seen = cancel(Snapshot(settings(base_url=BASE)), lambda r: next(answers))
     assert result.outcome == "cancelled" and len(seen) == 2
 
 
-def milvus() -> Zilliz:
-    return Zilliz(settings(api_key=None, base_url="http://localhost:19530"))
+def milvus() -> ImportJob:
+    return ImportJob(settings(api_key=None, base_url="http://localhost:19530"))
 
 
 def test_milvus_abort_sends_the_job_id_as_a_string() -> None:
@@ -161,8 +165,8 @@ def test_a_milvus_without_abort_is_named() -> None:
 @pytest.mark.parametrize(
     "provider",
     [
-        Coze(settings(base_url=BASE), dataset_id="7441"),
-        Zilliz(settings(base_url="https://api.cloud.zilliz.com"), cluster_id="in01-abc"),
+        Document(settings(base_url=BASE), dataset_id="7441"),
+        ImportJob(settings(base_url="https://api.cloud.zilliz.com"), cluster_id="in01-abc"),
     ],
 )
 def test_coze_and_zilliz_cloud_have_no_cancel_and_send_nothing(provider: Provider) -> None:

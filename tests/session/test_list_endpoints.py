@@ -13,8 +13,12 @@ import httpx
 import pytest
 
 from jobwatch.core.errors import CredentialsError, StateUnknownError, UsageError
-from jobwatch.http import Client
-from jobwatch.providers import BrightData, Coze, Firecrawl, Provider, Zilliz
+from jobwatch.http.client import Client
+from jobwatch.providers import Provider
+from jobwatch.providers.brightdata import Snapshot
+from jobwatch.providers.coze import Document
+from jobwatch.providers.firecrawl import BatchScrape, Crawl
+from jobwatch.providers.zilliz import ImportJob
 from jobwatch.providers.zilliz import imports as zilliz_jobs
 from jobwatch.session import listing as running
 from tests.providers.conftest import settings
@@ -40,8 +44,8 @@ def list_with(
     return ids, seen
 
 
-def firecrawl() -> Firecrawl:
-    return Firecrawl(settings(base_url=BASE), crawl=True)
+def firecrawl() -> BatchScrape:
+    return Crawl(settings(base_url=BASE))
 
 
 def test_firecrawl_active_crawls_have_no_status_and_all_count_as_running() -> None:
@@ -78,8 +82,8 @@ def test_firecrawl_active_list_errors() -> None:
         list_with(firecrawl(), lambda r: httpx.Response(200, json=failed))
 
 
-def test_firecrawl_running_implies_crawls() -> None:
-    assert Firecrawl.running_context == {"crawl": True}
+def test_firecrawl_running_lists_crawls_only() -> None:
+    assert not BatchScrape.can_list() and Crawl.can_list()
 
 
 def snapshot(sid: str, status: str) -> dict[str, Any]:
@@ -110,7 +114,7 @@ def test_brightdata_lists_starting_then_running_snapshots_of_the_dataset(
         assert query["dataset_id"] == "gd_x" and query["limit"] == "2"
         return httpx.Response(200, json=pages[(query["status"], query["skip"])])
 
-    provider = BrightData(settings(base_url=BASE), dataset_id="gd_x")
+    provider = Snapshot(settings(base_url=BASE), dataset_id="gd_x")
     ids, seen = list_with(provider, answer)
     assert ids == ["s_1", "s_2", "s_3", "s_4"]  # a finished one on the page is left out
     assert {r.url.path for r in seen} == {"/datasets/v3/snapshots"}
@@ -119,8 +123,8 @@ def test_brightdata_lists_starting_then_running_snapshots_of_the_dataset(
 
 def test_brightdata_needs_a_dataset_and_reads_plain_text_errors() -> None:
     with pytest.raises(UsageError, match="--dataset-id"):
-        list_with(BrightData(settings(base_url=BASE)), lambda r: httpx.Response(200, json=[]))
-    provider = BrightData(settings(base_url=BASE), dataset_id="gd_x")
+        list_with(Snapshot(settings(base_url=BASE)), lambda r: httpx.Response(200, json=[]))
+    provider = Snapshot(settings(base_url=BASE), dataset_id="gd_x")
     with pytest.raises(CredentialsError, match="Invalid credentials"):
         list_with(provider, lambda r: httpx.Response(401, text="Invalid credentials"))
     with pytest.raises(StateUnknownError, match="not a JSON array"):
@@ -154,7 +158,7 @@ def test_zilliz_cloud_follows_full_pages_and_keeps_unfinished_jobs(
             return httpx.Response(200, json=data)
         return httpx.Response(200, json=zilliz_page([], "Pending", page, 2))
 
-    provider = Zilliz(settings(base_url="https://api.cloud.zilliz.com"), cluster_id="in01-abc")
+    provider = ImportJob(settings(base_url="https://api.cloud.zilliz.com"), cluster_id="in01-abc")
     ids, seen = list_with(provider, answer)
     assert ids == ["job-a", "job-b", "job-c"]
     assert [json.loads(r.content)["currentPage"] for r in seen] == [1, 2, 3]
@@ -162,7 +166,7 @@ def test_zilliz_cloud_follows_full_pages_and_keeps_unfinished_jobs(
 
 
 def test_zilliz_list_error_codes() -> None:
-    provider = Zilliz(settings(base_url="https://api.cloud.zilliz.com"), cluster_id="in01-abc")
+    provider = ImportJob(settings(base_url="https://api.cloud.zilliz.com"), cluster_id="in01-abc")
     illegal = {"code": 21119, "message": "The apikey is illegal."}
     with pytest.raises(CredentialsError, match="apikey is illegal"):
         list_with(provider, lambda r: httpx.Response(200, json=illegal))
@@ -201,7 +205,7 @@ def test_milvus_lists_without_paging_and_numbers_as_ids() -> None:
             ]
         },
     }
-    provider = Zilliz(settings(api_key=None, base_url="http://localhost:19530"))
+    provider = ImportJob(settings(api_key=None, base_url="http://localhost:19530"))
     ids, seen = list_with(provider, lambda r: httpx.Response(200, json=body))
     assert ids == ["448761313698322011", "448761313698322012"]
     assert len(seen) == 1 and json.loads(seen[0].content) == {}
@@ -252,13 +256,13 @@ def test_coze_pages_by_total_sends_agw_js_conv_and_keeps_processing_documents(
         assert body["dataset_id"] == "7441" and body["size"] == 2
         return httpx.Response(200, json=pages[body["page"]])
 
-    ids, seen = list_with(Coze(settings(base_url=BASE), dataset_id="7441"), answer)
+    ids, seen = list_with(Document(settings(base_url=BASE), dataset_id="7441"), answer)
     assert ids == ["7386942056030100001", "7386942056030100003"]
     assert [r.url.path for r in seen] == ["/open_api/knowledge/document/list"] * 2
 
 
 def test_coze_list_accepts_a_data_wrapper_and_reports_codes() -> None:
-    provider = Coze(settings(base_url=BASE), dataset_id="7441")
+    provider = Document(settings(base_url=BASE), dataset_id="7441")
     wrapped = {"code": 0, "msg": "", "data": coze_page([("7386942056030100009", 0)], 1)}
     ids, _ = list_with(provider, lambda r: httpx.Response(200, json=wrapped))
     assert ids == ["7386942056030100009"]
@@ -278,7 +282,7 @@ def test_paging_stops_after_max_pages_with_a_warning(monkeypatch: pytest.MonkeyP
         page = json.loads(request.content)["currentPage"]
         return httpx.Response(200, json=zilliz_page([f"job-{page}"], "Pending", page, 1))
 
-    provider = Zilliz(settings(base_url="https://api.cloud.zilliz.com"), cluster_id="in01-abc")
+    provider = ImportJob(settings(base_url="https://api.cloud.zilliz.com"), cluster_id="in01-abc")
     ids, seen = list_with(provider, answer, say=lines.append)
     assert ids == ["job-1", "job-2", "job-3"] and len(seen) == 3
     assert lines == [
@@ -304,4 +308,4 @@ def test_providers_that_cannot_list_say_so() -> None:
     from tests.fakeprovider import Fake
 
     assert not Fake.can_list()
-    assert all(cls.can_list() for cls in (BrightData, Coze, Firecrawl, Zilliz))
+    assert all(cls.can_list() for cls in (Snapshot, Document, Crawl, ImportJob))

@@ -12,7 +12,7 @@ import pytest
 
 from jobwatch.cli.options import ColorMode, ProgressMode, RunOptions
 from jobwatch.poll import JobGroup
-from jobwatch.providers import Firecrawl
+from jobwatch.providers.firecrawl import BatchScrape
 from jobwatch.session.run import Streams, run
 from tests.watchkit import FakeClock, Reply, Script, firecrawl_body, settings
 
@@ -56,7 +56,7 @@ def watch_run(replies, env=None, stderr=None, watch=True, **options):
         env=env or {},
         transport=httpx.MockTransport(script),
     )
-    group = JobGroup(Firecrawl(settings()), [key for key in replies if "/" not in key])
+    group = JobGroup(BatchScrape(settings()), [key for key in replies if "/" not in key])
     options.setdefault("progress", ProgressMode.PLAIN)
     options.setdefault("wait_for_start", 0.0)  # a 404 is not "not created yet" here
     run_options = RunOptions(watch=watch, interval=0.01, **options)
@@ -188,7 +188,7 @@ def test_github_actions_at_the_end_of_a_watch(tmp_path):
 def test_one_off_json_document():
     script = Script(FakeClock(), {"a": [firecrawl_body()], "b": [firecrawl_body("completed")]})
     streams = Streams(io.StringIO(), io.StringIO(), {}, httpx.MockTransport(script))
-    group = JobGroup(Firecrawl(settings()), ["a", "b"])
+    group = JobGroup(BatchScrape(settings()), ["a", "b"])
     code = run([group], RunOptions(json=True), streams)
     assert code == 0
     document = json.loads(streams.stdout.getvalue())

@@ -13,7 +13,7 @@ import pytest
 
 from jobwatch.sim.jobs import SimJobs
 from jobwatch.sim.replies import Reply, SimRequest
-from jobwatch.sim.routes import route
+from jobwatch.sim.routes import Router
 
 T = TypeVar("T")
 
@@ -58,6 +58,7 @@ class Caller:
     def __init__(self, clock: FakeClock, speed: float = 1.0) -> None:
         self.clock = clock
         self.book = SimJobs(speed=speed, monotonic=clock.monotonic, now=clock.now)
+        self.router = Router()
 
     def __call__(
         self,
@@ -81,7 +82,7 @@ class Caller:
             body=payload,
             host="sim.test:8787",
         )
-        return Answer(route(request, self.book))
+        return Answer(self.router(request, self.book))
 
 
 def poll_until(fetch: Callable[[], T], done: Callable[[T], bool], deadline: float = 15.0) -> T:

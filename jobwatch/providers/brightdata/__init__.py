@@ -1,5 +1,11 @@
-"""BrightData: its kinds of job, their endpoints and its simulator stand-in (sim.py)."""
+"""Bright Data: its kinds of job (snapshots.py), what they share (api.py) and the simulator
+stand-in (sim.py). A kind is one class and one line below."""
 
-from jobwatch.providers.brightdata.snapshots import BrightData
+from jobwatch.providers.base import ProviderEntry
+from jobwatch.providers.brightdata.snapshots import Snapshot
 
-__all__ = ["BrightData"]
+PROVIDER = ProviderEntry(
+    "brightdata",
+    "Bright Data dataset snapshots: GET /datasets/v3/progress/{id}.",
+    kinds=(Snapshot,),
+)

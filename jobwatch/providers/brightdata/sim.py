@@ -1,6 +1,6 @@
-"""Bright Data Web Scraper API: `GET /datasets/v3/progress/{snapshot_id}` (PROVIDERS.md
-section 1), `GET /datasets/v3/snapshots` and `POST /datasets/v3/snapshot/{id}/cancel`
-(ENDPOINTS-NEXT.md section 2). Every simulated snapshot belongs to the dataset `DATASET_ID`.
+"""Bright Data Web Scraper API: `GET /datasets/v3/progress/{snapshot_id}`, `GET
+/datasets/v3/snapshots` and `POST /datasets/v3/snapshot/{id}/cancel` (docs/providers/
+brightdata.md). Every simulated snapshot belongs to the dataset `DATASET_ID`.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ DEFAULT_LIMIT = 1000
 MAX_LIMIT = 5000
 
 # /progress never documents a cancelled status; `canceled` is the word of Bright Data's other
-# snapshot lists (PROVIDERS.md section 1) [U].
+# snapshot lists [U] (docs/providers/brightdata.md#status-words-of-other-endpoints).
 STATUS_WORDS = phase_words("starting", "running", "ready", "failed", "canceled")
 _FILTERS = set(STATUS_WORDS.values())
 _DIGITS = re.compile(r"\d+")

@@ -1,5 +1,11 @@
-"""Coze: its kinds of job, their endpoints and its simulator stand-in (sim.py)."""
+"""Coze: its kinds of job (documents.py), what they share (api.py) and the simulator stand-in
+(sim.py). A kind is one class and one line below."""
 
-from jobwatch.providers.coze.documents import Coze
+from jobwatch.providers.base import ProviderEntry
+from jobwatch.providers.coze.documents import Document
 
-__all__ = ["Coze"]
+PROVIDER = ProviderEntry(
+    "coze",
+    "Coze knowledge-base documents: POST /v1/datasets/{id}/process (one request for all).",
+    kinds=(Document,),
+)

@@ -1,5 +1,5 @@
-"""Coze `POST /v1/datasets/{dataset_id}/process` (specs/PROVIDERS.md section 3) and
-`POST /open_api/knowledge/document/list` (ENDPOINTS-NEXT.md section 4).
+"""Coze `POST /v1/datasets/{dataset_id}/process` (docs/providers/coze.md#status) and
+`POST /open_api/knowledge/document/list` (docs/providers/coze.md#running-jobs).
 
 Errors are HTTP 200 with `{"code", "msg", "detail": {"logid"}}`; every answer carries the
 `x-tt-logid` header. Each document id follows its own story; a document belongs to the dataset

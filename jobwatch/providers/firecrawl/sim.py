@@ -1,4 +1,5 @@
-"""Firecrawl v2 batch scrape and crawl status, and their `/errors` (PROVIDERS.md section 4).
+"""Firecrawl v2 batch scrape and crawl status, and their `/errors`
+(docs/providers/firecrawl.md#status, #job-errors).
 
 Pages follow the real server's rules: `skip`/`limit` (default 100 documents, `limit` 1-1000),
 at most 10 MiB of documents per page, and an absolute `next` built from the request's Host
@@ -34,7 +35,6 @@ PAGE_BYTES = 10_485_760  # 10 MiB, the server's per-page cap
 KICKOFF_FAILURE = "Failed to start the job: the scrape queue is full, please try again later"
 
 _PATHS = {"batch": "batch/scrape", "crawl": "crawl"}
-_KINDS = {path: kind for kind, path in _PATHS.items()}  # a path's kind: `batch/scrape` → `batch`
 STATUS_WORDS = phase_words("scraping", "scraping", "completed", "failed", "cancelled")
 _DIGITS = re.compile(r"\d+")
 
@@ -160,7 +160,6 @@ def _page(kind: str, job_id: str, big: bool, skip: int, limit: int, completed: i
 
 def status(request: SimRequest, book: SimJobs, kind: str, job_id: str) -> Reply:
     """`GET /v2/batch/scrape/{id}` (kind "batch") or `GET /v2/crawl/{id}` (kind "crawl")."""
-    kind = _KINDS[kind]
     denied = auth_error(request)
     if denied is not None:
         return denied
@@ -171,7 +170,8 @@ def status(request: SimRequest, book: SimJobs, kind: str, job_id: str) -> Reply:
     if isinstance(visit, Reply):
         return visit
     if visit.story.startfail:
-        # The kick-off failure shape: HTTP 200, success false (PROVIDERS.md [FC-API-NEW]).
+        # The kick-off failure shape: HTTP 200, success false
+        # (docs/providers/firecrawl.md#start-failure).
         return json_reply(
             {
                 "success": False,
@@ -217,7 +217,7 @@ def _seconds(snapshot: Snapshot) -> float:
     return story_seconds / snapshot.speed
 
 
-# -- Firecrawl's job endpoints beside status (specs/ENDPOINTS-NEXT.md section 1):
+# -- Firecrawl's job endpoints beside status (docs/providers/firecrawl.md#running-jobs, #cancel):
 #
 # - `GET /v{1,2}/{crawl,batch/scrape}/{id}/errors`: `{"errors": [...], "robotsBlocked": [...]}`
 # with no `success` field, the whole list in one body. A `-partial` job lists exactly its
@@ -286,7 +286,6 @@ def _entry(kind: str, job_id: str, visit: Visit, index: int) -> JsonObject:
 
 def errors(request: SimRequest, book: SimJobs, kind: str, job_id: str, version: str) -> Reply:
     """`GET /{version}/batch/scrape/{id}/errors` or `GET /{version}/crawl/{id}/errors`."""
-    kind = _KINDS[kind]
     if version == "v2" and kind == "batch" and "-oldserver" in job_id:
         page = _EXPRESS_404.format(path=request.path)
         return Reply(404, page.encode(), content_type="text/html; charset=utf-8")
@@ -353,7 +352,6 @@ def is_running(visit: Visit) -> bool:
 
 def cancel(request: SimRequest, book: SimJobs, kind: str, job_id: str) -> Reply:
     """`DELETE /v2/crawl/{id}` or `DELETE /v2/batch/scrape/{id}`."""
-    kind = _KINDS[kind]
     visit = auth_error(request) or visit_job(book, kind, job_id)
     if isinstance(visit, Reply):
         return visit
@@ -364,8 +362,35 @@ def cancel(request: SimRequest, book: SimJobs, kind: str, job_id: str) -> Reply:
     return json_reply({"status": "cancelled"})
 
 
-# Paths the real servers answer as well, though jobwatch never calls them (ENDPOINTS-NEXT.md
-# 1.2: the v1 list and the `ongoing` alias).
+# The handlers of each kind's endpoints (routes.py looks up `KIND_WHAT`, then `WHAT`).
+
+
+def batch_status(request: SimRequest, book: SimJobs, job_id: str) -> Reply:
+    return status(request, book, "batch", job_id)
+
+
+def crawl_status(request: SimRequest, book: SimJobs, job_id: str) -> Reply:
+    return status(request, book, "crawl", job_id)
+
+
+def batch_errors(request: SimRequest, book: SimJobs, job_id: str, version: str) -> Reply:
+    return errors(request, book, "batch", job_id, version)
+
+
+def crawl_errors(request: SimRequest, book: SimJobs, job_id: str, version: str) -> Reply:
+    return errors(request, book, "crawl", job_id, version)
+
+
+def batch_cancel(request: SimRequest, book: SimJobs, job_id: str) -> Reply:
+    return cancel(request, book, "batch", job_id)
+
+
+def crawl_cancel(request: SimRequest, book: SimJobs, job_id: str) -> Reply:
+    return cancel(request, book, "crawl", job_id)
+
+
+# Paths the real servers answer as well, though jobwatch never calls them (docs/providers/
+# firecrawl.md#running-jobs: the v1 list and the `ongoing` alias).
 _VERSIONS = {"version": ("v1", "v2")}
 ALIASES = (
     (Endpoint("GET", "/{version}/crawl/active", _VERSIONS), running),

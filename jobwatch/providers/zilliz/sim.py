@@ -1,6 +1,6 @@
 """Zilliz Cloud `getProgress` and self-hosted Milvus `describe` / `get_progress` imports.
 
-Both answer HTTP 200 with `{"code", "message"}` on errors (specs/PROVIDERS.md section 2). Every
+Both answer HTTP 200 with `{"code", "message"}` on errors (docs/providers/zilliz.md#errors). Every
 job imports three files that progress at different rates; the job's progress is their
 size-weighted mean.
 """
@@ -32,7 +32,8 @@ ROW_BYTES = 128
 
 # (file name, speed relative to the job): the last file finishes exactly when the job does.
 _FILES = (("part-0.parquet", 1.6), ("part-1.parquet", 1.25), ("part-2.parquet", 1.0))
-# The fields of Milvus's describe answer in the server's order (PROVIDERS.md section 2).
+# The fields of Milvus's describe answer in the server's order
+# (docs/providers/zilliz.md#milvus-status).
 _DESCRIBE_ORDER = (
     "jobId",
     "collectionName",
@@ -227,7 +228,7 @@ def milvus_status(request: SimRequest, book: SimJobs) -> Reply:
 def _milvus_state(phase: Phase, files_percent: float) -> tuple[str, int]:
     """Milvus job state and progress: Pending 0-10, Importing 10-99, Completed 100; a failed
     (or aborted) job is reset to progress 0; Uncommitted waits at 99 for /commit
-    (PROVIDERS.md [MV-DC])."""
+    (docs/providers/zilliz.md#two-phase-import)."""
     return {
         Phase.PENDING: ("Pending", 0),
         Phase.RUNNING: ("Importing", 10 + int(files_percent * 0.89)),
@@ -289,7 +290,8 @@ def _milvus_data(job_id: str, visit: Visit) -> JsonObject:
     return {key: data[key] for key in _DESCRIBE_ORDER if key in data}
 
 
-# -- Zilliz Cloud and Milvus import-job lists and Milvus's abort (ENDPOINTS-NEXT.md section 3).
+# -- Zilliz Cloud and Milvus import-job lists and Milvus's abort
+# (docs/providers/zilliz.md#running-jobs, #cancel).
 #
 # One path serves both: a body that names `clusterId` (or `projectId` + `regionId`) is Zilliz
 # Cloud's, any other Milvus's.

@@ -6,7 +6,7 @@ import pytest
 
 from jobwatch.core.errors import CredentialsError, NotFoundError, RetryableError
 from jobwatch.core.models import JobState
-from jobwatch.providers import BrightData
+from jobwatch.providers.brightdata import Snapshot
 from tests.contract import JOB_KEYS
 from tests.providers.conftest import endpoint, error_of, one_status, settings
 
@@ -18,8 +18,8 @@ def progress(fixture: str | None = None, **kwargs):
     return endpoint("GET", PROGRESS_URL, "brightdata", fixture, **kwargs)
 
 
-def provider() -> BrightData:
-    return BrightData(settings(api_key="bd-key-abcdef0123456789"))
+def provider() -> Snapshot:
+    return Snapshot(settings(api_key="bd-key-abcdef0123456789"))
 
 
 def test_request_is_a_bare_get_with_the_bearer_key():
@@ -77,7 +77,7 @@ def test_unknown_word_is_running_with_the_raw_word_kept():
     job = one_status(provider(), SNAPSHOT, progress("progress_unknown_status.json"))
     assert job.state is JobState.RUNNING
     assert job.status == "in_progress"
-    assert not BrightData.knows("in_progress")
+    assert not Snapshot.knows("in_progress")
 
 
 def test_401_json_body_is_a_credentials_error():
@@ -143,7 +143,7 @@ def test_200_with_a_non_json_body_is_retried_not_trusted():
 
 def test_missing_key_is_a_credentials_error_at_construction():
     with pytest.raises(CredentialsError) as info:
-        BrightData(settings(api_key=None))
+        Snapshot(settings(api_key=None))
     assert info.value.exit_code == 4
     assert "BRIGHTDATA_API_TOKEN" in info.value.message
 

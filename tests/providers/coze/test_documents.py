@@ -14,7 +14,7 @@ from jobwatch.core.errors import (
     UsageError,
 )
 from jobwatch.core.models import JobState, JobStatus
-from jobwatch.providers import Coze
+from jobwatch.providers.coze import Document
 from tests.contract import JOB_KEYS
 from tests.providers.conftest import call, endpoint, error_of, fixture_bytes, settings
 
@@ -32,9 +32,9 @@ def process(fixture: str | None = None, *, base: str = GLOBAL, **kwargs):
     return endpoint("POST", url, "coze", fixture, **kwargs)
 
 
-def coze(**kwargs) -> Coze:
+def coze(**kwargs) -> Document:
     kwargs.setdefault("api_key", "pat_0123456789abcdef")
-    return Coze(settings(**kwargs), dataset_id=DATASET)
+    return Document(settings(**kwargs), dataset_id=DATASET)
 
 
 def statuses(results) -> dict[str, JobStatus]:
@@ -93,7 +93,7 @@ def test_docs_example_completed_document():
     assert isinstance(job, JobStatus)
     assert job.provider == "coze"
     assert job.id == DOC_SEED
-    assert job.dataset_id == DATASET
+    assert job.scope == DATASET
     assert job.state is JobState.SUCCEEDED
     assert job.status == "completed"
     assert job.progress == 1.0
@@ -112,7 +112,7 @@ def test_each_document_is_its_own_job():
     assert [r.id for r in results] == [DOC_RUNNING, DOC_FAILED]
     jobs = statuses(results)
     running, failed = jobs[DOC_RUNNING], jobs[DOC_FAILED]
-    assert all(job.dataset_id == DATASET for job in jobs.values())
+    assert all(job.scope == DATASET for job in jobs.values())
 
     assert running.state is JobState.RUNNING
     assert running.status == "processing"

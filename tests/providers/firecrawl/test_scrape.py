@@ -9,7 +9,7 @@ import pytest
 
 from jobwatch.core.errors import CredentialsError, NotFoundError, RetryableError, StateUnknownError
 from jobwatch.core.models import JobState
-from jobwatch.providers import Firecrawl
+from jobwatch.providers.firecrawl import BatchScrape, Crawl
 from tests.contract import JOB_KEYS
 from tests.providers.conftest import endpoint, error_of, one_status, settings
 
@@ -26,9 +26,9 @@ def crawl(fixture: str | None = None, *, base: str = CLOUD, **kwargs):
     return endpoint("GET", f"{base}/v2/crawl/{JOB}", "firecrawl", fixture, **kwargs)
 
 
-def firecrawl(*, crawl: bool = False, **kwargs) -> Firecrawl:
+def firecrawl(*, crawl: bool = False, **kwargs) -> BatchScrape:
     kwargs.setdefault("api_key", "fc-0123456789abcdef9f2a")
-    return Firecrawl(settings(**kwargs), crawl=crawl)
+    return (Crawl if crawl else BatchScrape)(settings(**kwargs))
 
 
 # --- the request -------------------------------------------------------------------------
@@ -243,7 +243,7 @@ def test_the_simulator_answers_the_status_request_with_at_most_one_document(craw
 
     import httpx
 
-    from jobwatch.http import Client
+    from jobwatch.http.client import Client
     from jobwatch.sim import start_sim
 
     with start_sim(speed=1000) as sim:

@@ -13,7 +13,7 @@ from jobwatch.core.errors import (
     UsageError,
 )
 from jobwatch.core.models import Item, JobState
-from jobwatch.providers import Zilliz
+from jobwatch.providers.zilliz import ImportJob
 from tests.contract import ITEM_KEYS, JOB_KEYS
 from tests.providers.conftest import endpoint, error_of, one_status, settings
 
@@ -35,15 +35,15 @@ def milvus(fixture: str, **kwargs):
     return endpoint("POST", MILVUS + DESCRIBE, "zilliz", fixture, **kwargs)
 
 
-def zilliz(**kwargs) -> Zilliz:
+def zilliz(**kwargs) -> ImportJob:
     kwargs.setdefault("api_key", "zilliz-key-0123456789")
     kwargs.setdefault("cluster_id", CLUSTER)
-    return Zilliz(settings(**kwargs))
+    return ImportJob(settings(**kwargs))
 
 
-def milvus_provider(**kwargs) -> Zilliz:
+def milvus_provider(**kwargs) -> ImportJob:
     kwargs.setdefault("api_key", None)
-    return Zilliz(settings(base_url=MILVUS, **kwargs))
+    return ImportJob(settings(base_url=MILVUS, **kwargs))
 
 
 # --- the request -------------------------------------------------------------------------
@@ -188,7 +188,7 @@ def test_milvus_details_keep_their_own_task_words():
         ("[b.parquet]", "InProgress", JobState.RUNNING, pytest.approx(0.2)),
     ]
     # Known words: no "unknown status word" warning for the task enum.
-    assert all(Zilliz.knows(item.status) for item in job.items)
+    assert all(ImportJob.knows(item.status) for item in job.items)
 
 
 def test_milvus_failed_reason_and_reset_progress():
