@@ -1,13 +1,12 @@
 """What each job command takes on its command line, made from the option table (options.py)
-and the provider table (jobwatch/providers/): the Typer app (jobs.py) and the fast parser
-(fastpath.py) both read it, so they cannot disagree."""
+and the provider table (jobwatch/providers/): the Typer app (jobs.py, cancel.py) and the fast
+parser (fastpath.py) both read it, so they cannot disagree."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from jobwatch.cli.command import WATCH
-from jobwatch.cli.options import REGION, Option, table_for
+from jobwatch.cli.options import REGION, SHARED, Option, table_for
 from jobwatch.cli.values import text
 from jobwatch.providers import PROVIDERS
 from jobwatch.providers.base import Provider, ProviderEntry
@@ -20,6 +19,22 @@ FILE = Option(
     text,
     metavar="JOBS.TOML",
     in_defaults=False,
+)
+
+WATCH = "watch"
+CANCEL = "cancel"
+# The shared options that mean something to a cancel request.
+CANCEL_OPTIONS = (
+    "timeout",
+    "json",
+    "quiet",
+    "profile",
+    "api_key",
+    "base_url",
+    "region",
+    "max_retries",
+    "request_timeout",
+    "debug",
 )
 
 RUNNING = Option(
@@ -41,6 +56,30 @@ class Positional:
     many: bool
     required: bool = True
     completions: tuple[str, ...] = ()  # what shell completion offers
+
+
+WATCH_HELP = "Watch jobs at several providers in one view, with one exit code."
+# The commands besides the job commands, as the command list shows them, in its order (Typer
+# lists a group such as `auth` after the plain commands).
+OTHER_COMMANDS = {
+    "cancel": "Ask the providers to stop jobs",
+    "sim": "Serve a local stand-in for the providers' APIs",
+    "demo": "Watch demo jobs of every provider on the simulator",
+    "auth": "Store, list and remove API keys",
+    "providers": "List the providers, built in and defined, and check tables",
+}
+
+
+def short_help(text: str) -> str:
+    """A command's line in the command list: its summary up to the first colon."""
+    return text.split(":")[0].rstrip(".")
+
+
+def command_list() -> list[tuple[str, str]]:
+    """Every command and its line in the command list, in order: what `jobwatch --help` lists
+    and what shell completion offers for the first word."""
+    jobs = [(name, short_help(PROVIDERS[name].summary)) for name in PROVIDERS]
+    return [*jobs, (WATCH, short_help(WATCH_HELP)), *OTHER_COMMANDS.items()]
 
 
 def job_commands() -> list[str]:
@@ -68,8 +107,10 @@ def options_of(command: str) -> tuple[Option, ...]:
     ones."""
     if command == WATCH:
         shared = table_for(watch_flag=False, region=True)
-        regional = [entry.default for entry in PROVIDERS.values()]
-        return (FILE, *watch_context_options(), *_with_sites(shared, regional))
+        return (FILE, *watch_context_options(), *_with_sites(shared, _defaults()))
+    if command == CANCEL:
+        shared = tuple(option for option in SHARED if option.name in CANCEL_OPTIONS)
+        return (FILE, *watch_context_options(), *_with_sites(shared, _defaults()))
     entry = PROVIDERS[command]
     kinds: tuple[Option, ...] = ()
     if len(entry.kinds) > 1:
@@ -94,6 +135,10 @@ def options_of(command: str) -> tuple[Option, ...]:
         for option in _with_sites(shared, [default])
     )
     return (*kinds, *own.values(), *listing, *shown)
+
+
+def _defaults() -> list[type[Provider]]:
+    return [entry.default for entry in PROVIDERS.values()]
 
 
 def _with_sites(options: tuple[Option, ...], classes: list[type[Provider]]) -> tuple[Option, ...]:
@@ -142,7 +187,7 @@ def positionals_of(command: str) -> tuple[Positional, ...]:
     """The command's arguments, in order: context arguments (a Coze dataset), then the jobs.
     They are named after the default kind's; another kind reads them in the same places
     (`coze WORKFLOW_ID EXECUTE_ID --kind workflow`)."""
-    if command == WATCH:
+    if command in (WATCH, CANCEL):
         from jobwatch.cli.refs import forms
 
         return (

@@ -157,7 +157,8 @@ def sources(
 
 
 def builtin_entries() -> dict[str, ProviderEntry]:
-    return {name: entry for name, entry in PROVIDERS.items() if entry.origin == "built in"}
+    """The provider table without the providers `register` added (loading every folder)."""
+    return {name: PROVIDERS[name] for name in PROVIDERS if name not in _registered}
 
 
 def entries(
@@ -180,9 +181,14 @@ def entries(
     return made
 
 
+_registered: list[str] = []  # the names `register` added to the provider table
+
+
 def register(defined: Sequence[ProviderEntry]) -> None:
-    """Make these the defined providers of the provider table (after the built-in ones)."""
-    for name in [name for name, entry in PROVIDERS.items() if entry.origin != "built in"]:
-        del PROVIDERS[name]
+    """Make these the defined providers of the provider table (after the built-in ones, which
+    stay unloaded until read)."""
+    for name in _registered:
+        PROVIDERS.pop(name, None)
+    _registered[:] = [entry.name for entry in defined]
     for entry in defined:
         PROVIDERS[entry.name] = entry

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from jobwatch.cli.auth import print_table, reports_errors
-from jobwatch.cli.help import Command, Group
+from jobwatch.cli.auth import print_table
+from jobwatch.cli.help import Command, Group, carries_errors
 from jobwatch.cli.jobs import epilog
 from jobwatch.core.errors import UsageError
 from jobwatch.core.keys import env_name
@@ -37,7 +37,7 @@ providers_app = typer.Typer(
 
 
 @providers_app.callback(invoke_without_command=True)
-@reports_errors
+@carries_errors
 def providers_list(ctx: typer.Context) -> None:
     """List every provider: its name, kinds of job, where it was defined, and what it watches."""
     if ctx.invoked_subcommand is not None:
@@ -54,7 +54,7 @@ def providers_list(ctx: typer.Context) -> None:
     cls=Command,
     epilog=epilog(("jobwatch providers check", "jobwatch providers check providers.toml")),
 )
-@reports_errors
+@carries_errors
 def providers_check(
     file: Annotated[
         str | None,
