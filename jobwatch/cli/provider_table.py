@@ -130,7 +130,7 @@ def describe(table: Table) -> list[str]:
         where = f"sites:     {listed} (--region; default {sites[0][0]})"
     variables = [f"${v}" for v in (f"JOBWATCH_{env_name(table.name)}_API_KEY", *table.key_env)]
     lines = [
-        f"{table.origin}: [providers.{table.name}] ok: {table.summary}",
+        f"{clean(table.origin)}: [providers.{table.name}] ok: {table.summary}",
         f"  {where}",
         f"  status:    {table.status}"
         + (f"  body {clean(json.dumps(table.body))}" if table.body is not None else ""),
