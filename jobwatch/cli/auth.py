@@ -12,6 +12,7 @@ import typer
 
 from jobwatch.cli.help import Command, Group
 from jobwatch.cli.jobs import TYPER_EXITS, complete_profiles, epilog
+from jobwatch.cli.stopped import report_stop
 from jobwatch.core.errors import UsageError
 from jobwatch.core.exitcodes import exit_code_of
 from jobwatch.core.settings import Region
@@ -41,7 +42,9 @@ def reports_errors(command: Callable[P, int | None]) -> Callable[P, None]:
 
     @functools.wraps(command)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> None:
-        code = exit_code_of(lambda: command(*args, **kwargs), passthrough=TYPER_EXITS)
+        code = exit_code_of(
+            lambda: command(*args, **kwargs), passthrough=TYPER_EXITS, on_error=report_stop
+        )
         if code:
             raise typer.Exit(code)
 

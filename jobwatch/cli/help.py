@@ -90,12 +90,17 @@ def run_app(app: typer.Typer, prog_name: str) -> int:
         print("jobwatch: aborted", file=sys.stderr)
         return 130
     except typer.TyperException as exc:  # Typer's (Click's) usage errors
+        from jobwatch.cli.stopped import report_stop
+
+        code = int(getattr(exc, "exit_code", 2))
         if type(exc).__name__ == "NoArgsIsHelpError":
             exc.show()  # type: ignore[attr-defined]
+            report_stop("no command given (see `jobwatch --help`)", 2)
             return 2
         context = getattr(exc, "ctx", None)
         where = context.command_path if context is not None else prog_name
-        message = exc.format_message().rstrip(".")
-        print(f"jobwatch: error: {message} (see `{where} --help`)", file=sys.stderr)
-        return int(getattr(exc, "exit_code", 2))
+        message = f"{exc.format_message().rstrip('.')} (see `{where} --help`)"
+        print(f"jobwatch: error: {message}", file=sys.stderr)
+        report_stop(message, code)
+        return code
     return result if isinstance(result, int) else 0

@@ -13,6 +13,7 @@ from jobwatch.cli.command import WATCH, read_command, run_command
 from jobwatch.cli.commands import Positional, job_commands, options_of, positionals_of
 from jobwatch.cli.help import Command
 from jobwatch.cli.options import Option
+from jobwatch.cli.stopped import report_stop
 from jobwatch.core.errors import JobwatchError
 from jobwatch.core.exitcodes import exit_code_of
 
@@ -54,7 +55,7 @@ def run_reporting(ctx: typer.Context, action: Callable[[Streams | None], int | N
     from jobwatch.streams import Streams
 
     streams = ctx.obj if isinstance(ctx.obj, Streams) else None
-    code = exit_code_of(lambda: action(streams), passthrough=TYPER_EXITS)
+    code = exit_code_of(lambda: action(streams), passthrough=TYPER_EXITS, on_error=report_stop)
     if code:
         raise typer.Exit(code)
 

@@ -41,7 +41,12 @@ def _run(argv: list[str]) -> None:
         from jobwatch.cli.command import read_command, run_command
 
         command, given = parsed
-        sys.exit(exit_code_of(lambda: run_command(read_command(command, given))))
+        from jobwatch.cli.stopped import report_stop
+
+        def action() -> int:
+            return run_command(read_command(command, given))
+
+        sys.exit(exit_code_of(action, on_error=report_stop))
     from jobwatch.cli.app import main as run_cli
 
     run_cli()

@@ -123,22 +123,24 @@ def for_jobs(
 
 
 def exit_code_of(
-    action: Callable[[], int | None], *, passthrough: tuple[type[BaseException], ...] = ()
+    action: Callable[[], int | None],
+    *,
+    passthrough: tuple[type[BaseException], ...] = (),
+    on_error: Callable[[str, int], None] | None = None,
 ) -> int:
-    """THE place where errors become exit codes: a JobwatchError prints one line and gives its
-    code; Ctrl-C, SIGTERM and SIGHUP give 130, 143 and 129; a closed stdout gives 141; anything
-    else is a bug, reported in one line, exit 3. `passthrough` exceptions (the CLI framework's
-    own) are raised as they are."""
+    """THE place where errors become exit codes: a JobwatchError prints one line, is handed to
+    `on_error` (message, exit code: the CLI writes what CI reads) and gives its code; Ctrl-C,
+    SIGTERM and SIGHUP give 130, 143 and 129; a closed stdout gives 141; anything else is a bug,
+    reported in one line, exit 3. `passthrough` exceptions (the CLI framework's own) are raised
+    as they are."""
     from jobwatch.core.errors import JobwatchError
 
     try:
         return action() or 0
     except JobwatchError as exc:
         _say(f"jobwatch: error: {exc.message}")
-        if os.environ.get("GITHUB_ACTIONS") == "true":
-            from jobwatch.render import github
-
-            github.report_error(exc.message, exc.exit_code, os.environ, sys.stderr)
+        if on_error is not None:
+            on_error(exc.message, exc.exit_code)
         return exc.exit_code
     except KeyboardInterrupt as exc:
         _say("terminated" if isinstance(exc, Terminated) else "interrupted")

@@ -124,7 +124,7 @@ def _say(streams: Streams, line: str) -> None:
 
 def _print_nothing(command: JobCommand, streams: Streams) -> None:
     """The empty result of a check or watch of no jobs: JSON on stdout, GitHub outputs."""
-    from jobwatch.render import github, jsonout
+    from jobwatch.render import ci, jsonout
 
     options = command.run
     if options.json and options.watch:
@@ -133,5 +133,5 @@ def _print_nothing(command: JobCommand, streams: Streams) -> None:
         streams.stdout.flush()
     elif options.json:
         jsonout.print_document(streams.stdout, [], 0)
-    if github.is_github_actions(streams.env):
-        github.report([], 0, streams.env, streams.stderr)
+    files = ci.Files.of(streams.env, options.summary_file, options.jobs_out)
+    ci.report_run([], 0, files, streams.stderr)

@@ -14,8 +14,9 @@ from jobwatch.core.models import JobStatus
 from jobwatch.core.settings import ColorMode, ProgressMode, RunOptions
 from jobwatch.http.client import Client
 from jobwatch.poll import JobGroup, Poller, PollSettings
-from jobwatch.render import github, jsonout, reasons
+from jobwatch.render import ci, jsonout, reasons
 from jobwatch.render.text import names_by_id, retry_line
+from jobwatch.render.timeline import Timeline
 from jobwatch.session import acting
 from jobwatch.streams import Streams, isatty
 
@@ -102,7 +103,8 @@ def run(groups: Sequence[JobGroup], options: RunOptions, streams: Streams | None
         min_success=options.min_success,
     )
     started = clock()
-    reporters = _reporters(options, streams) + acting.hook_reporters(
+    timeline = Timeline()  # when each job first answered: the picture in the summary
+    reporters = [timeline, *_reporters(options, streams)] + acting.hook_reporters(
         options, streams, settings.deadline
     )
     client = Client(
@@ -121,7 +123,7 @@ def run(groups: Sequence[JobGroup], options: RunOptions, streams: Streams | None
     cancelled = acting.cancel_if_asked(
         groups, jobs, options, streams, poller.timed_out, interrupted
     )
-    _print_result(jobs, code, options, streams, interrupted, cancelled)
+    _print_result(jobs, code, options, streams, interrupted, cancelled, timeline)
     acting.notify_if_asked(jobs, code, options, streams, clock() - started)
     return code
 
@@ -216,6 +218,7 @@ def _print_result(
     streams: Streams,
     interrupted: int | None,
     cancelled: bool = False,
+    timeline: Timeline | None = None,
 ) -> None:
     # (line, style) for stderr: first each failed, cancelled, stalled or unknown job's whole
     # reason and the provider's reasons for its parts (section 8)
@@ -248,8 +251,8 @@ def _print_result(
         )
         for line, style in notes:
             err.print(line, style=style, markup=False)
-    if github.is_github_actions(streams.env):
-        github.report(jobs, code, streams.env, streams.stderr)
+    files = ci.Files.of(streams.env, options.summary_file, options.jobs_out)
+    ci.report_run(jobs, code, files, streams.stderr, timeline if options.watch else None)
     if options.watch:
         return
     if options.json:
