@@ -76,7 +76,11 @@ def write_atomically(path: Path, data: bytes, *, mode: int | None = None) -> Non
         raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
     if mode is None:
         mode = stat.S_IMODE(info.st_mode) if info is not None else 0o644
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        where = f"{exc.strerror or exc} (making a temporary file in {target.parent})"
+        raise OSError(exc.errno, where) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             os.fchmod(handle.fileno(), mode)
