@@ -22,9 +22,10 @@ from jobwatch.render.timeline import MAX_BARS, Timeline, chart
 
 T0 = datetime(2026, 3, 1, 12, 0, 0, tzinfo=UTC)
 PARSER_ENV = "JOBWATCH_MERMAID_PARSER"  # tests/mermaid/parse.mjs, set by .ci/run
+DATE = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}"
 TASK = re.compile(
     r"^    (?P<name>[^\n:]*) :(?P<tags>(?:(?:done|crit|active|milestone), )*)(?P<id>j\d+), "
-    r"(?P<start>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}), (?P<end>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3})$"
+    rf"(?P<start>{DATE}), (?P<end>{DATE})$"
 )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 
 from jobwatch.core.models import Item, JobState
-from jobwatch.render import ci, github, reasons
+from jobwatch.render import ci, reasons
 from tests.render._support import FC_ID, brightdata, coze, firecrawl, zilliz
 
 ERRORS = [
