@@ -15,11 +15,13 @@ from jobwatch.cli.jobs import argument_parameter, epilog, option_parameter, stre
 
 HELP = (
     "Ask the providers to stop jobs: Firecrawl DELETE, Bright Data POST "
-    "/datasets/v3/snapshot/ID/cancel, Milvus /abort. Coze and Zilliz Cloud have no cancel "
-    "(exit 2); a job already finished is not an error."
+    "/datasets/v3/snapshot/ID/cancel, Milvus /abort, Coze chats POST /v3/chat/cancel. Zilliz "
+    "Cloud and the other Coze kinds have no cancel (exit 2); a job already finished is not an "
+    "error."
 )
 EXAMPLES = (
     "jobwatch cancel firecrawl-crawl:6a1b2c3d-0000-4000-8000-00000000abcd",
+    "jobwatch cancel coze-chat:7381365856095480123/7381371876397940123",
     "jobwatch cancel --file jobs.toml",
 )
 

@@ -69,6 +69,14 @@ def take_option(argv: Sequence[str]) -> tuple[list[str], list[str]]:
     return rest, files
 
 
+def without_option(argv: Sequence[str]) -> list[str]:
+    """The command line without its `--providers FILE` options, as far as it can be read."""
+    try:
+        return take_option(argv)[0]
+    except UsageError:
+        return [word for word in argv if word != OPTION]
+
+
 def prepare(argv: Sequence[str], env: Mapping[str, str] = os.environ) -> list[str]:
     """Register the defined providers, and return the command line left to parse. A table
     that is wrong is a usage error (exit 2) naming its file, table and key, before anything is

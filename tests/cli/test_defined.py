@@ -199,6 +199,20 @@ def test_a_bad_table_is_exit_2_before_anything_is_sent(
     assert ran.stdout == "" and acme.received == []
 
 
+def test_a_bad_table_still_writes_the_ci_files_the_line_names(
+    folder: Path, acme: ApiServer
+) -> None:
+    (folder / "acme.toml").write_text(acme_table(acme.url) + BAD.replace("URL", acme.url))
+    outputs = folder / "github_output"
+    ran = jobwatch(folder, "--providers", "acme.toml", "firecrawl", "x", "--jobs-out", "out.json",
+                   env={"GITHUB_ACTIONS": "true", "GITHUB_OUTPUT": str(outputs)})  # fmt: skip
+    assert ran.code == 2
+    written = json.loads((folder / "out.json").read_text(encoding="utf-8"))
+    assert (written["jobs"], written["exit_code"]) == ([], 2)
+    assert "[providers.acme-bad] status" in written["error"]
+    assert "exit_code=2" in outputs.read_text(encoding="utf-8")
+
+
 def test_auth_path_and_providers_check_still_run_with_a_bad_table(
     folder: Path, acme: ApiServer
 ) -> None:
