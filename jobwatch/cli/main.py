@@ -11,9 +11,15 @@ from jobwatch import version_line
 
 
 def main() -> None:
+    from jobwatch.streams import guard_stdout
+
+    guard_stdout()  # a stdout that cannot take data: exit 141 (streams.DataOut)
     argv = sys.argv[1:]
     if argv == ["--version"]:
-        print(version_line())
+        try:
+            print(version_line())
+        except BrokenPipeError:
+            sys.exit(141)
         return
     from jobwatch.core.exitcodes import handle_termination
     from jobwatch.streams import guard_stderr
@@ -44,4 +50,9 @@ def _run(argv: list[str]) -> None:
         sys.exit(exit_code_of(lambda: run_command(read_command(command, given))))
     from jobwatch.cli.app import main as run_cli
 
-    run_cli()
+    try:
+        run_cli()
+    except BrokenPipeError:  # while Typer wrote help or a usage error to stdout
+        from jobwatch.core.exitcodes import stdout_closed
+
+        sys.exit(stdout_closed())

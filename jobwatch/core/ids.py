@@ -10,6 +10,7 @@ from jobwatch.core.errors import UsageError
 
 # C0 controls (newline, tab, NUL, ESC, …), DEL and the C1 controls: Unicode category Cc.
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _DOT_SEGMENTS = frozenset({".", ".."})
 
 
@@ -20,6 +21,12 @@ def check_job_id(text: str, argument: str) -> str:
         raise UsageError(f"{argument}: an empty job id names no job")
     if text in _DOT_SEGMENTS:
         raise UsageError(f"{argument}: {text!r} is not a job id (it names a URL folder)")
+    surrogate = _SURROGATE.search(text)
+    if surrogate is not None:  # bytes that are not UTF-8, as Python decodes argv and stdin
+        raise UsageError(
+            f"{argument}: the job id '{shown_bytes(text)}' is not valid UTF-8; "
+            "pass the id as the provider shows it"
+        )
     control = _CONTROL.search(text)
     if control is not None:
         raise UsageError(
@@ -27,6 +34,11 @@ def check_job_id(text: str, argument: str) -> str:
             f"(U+{ord(control.group()):04X}); pass the id alone, on one line"
         )
     return text
+
+
+def shown_bytes(text: str) -> str:
+    """`text` with the bytes that were not UTF-8 (surrogate escapes) shown as `\\xff`."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def path_segment(text: str) -> str:

@@ -8,7 +8,7 @@ from typing import TextIO
 from jobwatch.core import exitcodes
 from jobwatch.core.models import JobState, JobStatus, job_name
 from jobwatch.render import reasons
-from jobwatch.render.text import amount, percent
+from jobwatch.render.text import amount, on_line, percent
 
 _ANNOTATED = (JobState.FAILED, JobState.CANCELLED, JobState.STALLED)
 
@@ -33,7 +33,7 @@ def report(
         if job.state in _ANNOTATED:
             title = _escape_property(f"jobwatch: {job_name(job)} {job.state.value}")
             # The reason, then the provider's first errors or the files' reasons, a line each.
-            lines = [job.message or f"status {job.status}"]
+            lines = [on_line(job.message or f"status {job.status}")]
             lines += [line.removeprefix("  ") for line in reasons.detail_lines(job)]
             detail = _escape_data("\n".join(lines))
             commands.write(f"::error title={title}::{detail}\n")
@@ -94,7 +94,7 @@ def step_summary(jobs: Sequence[JobStatus], exit_code: int) -> str:
                     job.state.value,
                     job.status,
                     progress,
-                    job.message or "",
+                    on_line(job.message or ""),
                 )
             )
             + " |"

@@ -70,7 +70,7 @@ def make_console(
         color = auto_color and isatty(stream) and env.get("TERM") != "dumb"
     from rich.console import Console
 
-    return Console(
+    console = Console(
         file=stream,
         force_terminal=live,
         color_system="standard" if color else None,
@@ -81,6 +81,14 @@ def make_console(
         width=None if live or isatty(stream) else 200,
         _environ={key: value for key, value in env.items() if key not in ("FORCE_COLOR",)},
     )
+    console.on_broken_pipe = _broken_pipe  # type: ignore[method-assign]
+    return console
+
+
+def _broken_pipe() -> None:
+    """Rich ends the process with exit 1 ("a job failed") on a broken pipe: jobwatch's rule is
+    141 (README: Troubleshooting), given where errors become exit codes."""
+    raise BrokenPipeError("stdout is lost")
 
 
 def run(groups: Sequence[JobGroup], options: RunOptions, streams: Streams | None = None) -> int:
