@@ -37,14 +37,19 @@ class Reporter(Protocol):
 
 
 def wants_live(options: RunOptions, streams: Streams) -> bool:
-    """Live redraws only on a real terminal; never in CI, on TERM=dumb, with --json (stdout is
-    for machines), or when forced colour made Rich think it has a terminal."""
+    """Live redraws only on a real terminal; never in CI, on TERM=dumb (or none), with --json
+    (stdout is for machines), or when forced colour made Rich think it has a terminal."""
     if options.progress is ProgressMode.LIVE:
         return True
     if options.progress is not ProgressMode.AUTO or options.json:
         return False
     env = streams.env
-    return isatty(streams.stderr) and not env.get("CI") and env.get("TERM") != "dumb"
+    return isatty(streams.stderr) and not env.get("CI") and not is_dumb(env)
+
+
+def is_dumb(env: Mapping[str, str]) -> bool:
+    """TERM=dumb, or no TERM at all (unset or empty): as git and ls do, no redraws, no colour."""
+    return env.get("TERM", "") in ("", "dumb")
 
 
 def make_console(
@@ -67,7 +72,7 @@ def make_console(
     elif env.get("FORCE_COLOR"):
         color = True
     else:
-        color = auto_color and isatty(stream) and env.get("TERM") != "dumb"
+        color = auto_color and isatty(stream) and not is_dumb(env)
     from rich.console import Console
 
     console = Console(

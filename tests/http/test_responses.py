@@ -67,12 +67,23 @@ INDIGESTIBLE = {
 }
 
 
-@pytest.mark.parametrize("body", INDIGESTIBLE.values(), ids=INDIGESTIBLE.keys())
-def test_a_body_jobwatch_cannot_hold_reads_as_not_json(body: bytes) -> None:
-    answer_ = response(body)
+# What the message says of each (after `firecrawl: HTTP 200 answer is `).
+SAID = {
+    "deep-nesting": "not valid JSON (application/json): it is nested too deeply to read",
+    "invalid-utf8": "not a JSON object (application/json)",
+    "float-overflow": "not valid JSON (application/json): it holds a number too big for a float",
+    "huge-int": "not a JSON object (application/json)",
+    "nan": "not valid JSON (application/json): it holds NaN, which is not a JSON number",
+}
+
+
+@pytest.mark.parametrize("name", INDIGESTIBLE)
+def test_a_body_jobwatch_cannot_hold_reads_as_not_json(name: str) -> None:
+    answer_ = response(INDIGESTIBLE[name])
     assert json_body(answer_) is None
-    with pytest.raises(RetryableError, match=r"^firecrawl: HTTP 200 answer is not a JSON object"):
+    with pytest.raises(RetryableError) as raised:
         expect_json_object(answer_, provider="firecrawl")
+    assert raised.value.message.startswith(f"firecrawl: HTTP 200 answer is {SAID[name]}")
     assert len(error_text(answer_, "error")) <= 301
     assert "\n" not in body_text(answer_)
 
