@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from jobwatch.cli.options import RunOptions
 from jobwatch.core.settings import ProviderSettings
-from jobwatch.poll import JobGroup
+from jobwatch.poll.settings import JobGroup
 from jobwatch.providers.brightdata.snapshots import Snapshot
 from jobwatch.providers.coze.documents import Document
 from jobwatch.providers.firecrawl.scrape import BatchScrape, Crawl
