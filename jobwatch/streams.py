@@ -154,13 +154,15 @@ ESCAPE_ERRORS = "jobwatch-json-escape"
 codecs.register_error(ESCAPE_ERRORS, _json_escape)
 
 
-def _escape_what_cannot_be_encoded(stream: TextIO | None) -> None:
-    """A stdout or stderr whose encoding is not UTF-8 (PYTHONIOENCODING=ascii, a Latin-1
-    locale) escapes what it cannot hold instead of raising."""
+def _escape_what_cannot_be_encoded(stream: TextIO | None, *, data: bool = False) -> None:
+    """A stdout or stderr whose encoding is not UTF-8 (a C locale, PYTHONIOENCODING=latin-1)
+    escapes what it cannot hold instead of raising. stdout (`data`) is then ASCII, every
+    other character escaped: its JSON stays valid JSON whatever the encoding."""
     encoding = getattr(stream, "encoding", None) or "utf-8"
     try:
         if codecs.lookup(encoding).name != "utf-8":
-            stream.reconfigure(errors=ESCAPE_ERRORS)  # type: ignore[union-attr]
+            changes = {"encoding": "ascii"} if data else {}
+            stream.reconfigure(errors=ESCAPE_ERRORS, **changes)  # type: ignore[union-attr]
     except (AttributeError, LookupError, ValueError, OSError):
         pass
 
@@ -187,7 +189,7 @@ def guard_stdout() -> None:
     for fd, flags in ((0, os.O_RDONLY), (1, os.O_WRONLY), (2, os.O_WRONLY)):
         _occupy_if_closed(fd, flags)
     if not isinstance(sys.stdout, DataOut):
-        _escape_what_cannot_be_encoded(sys.stdout)
+        _escape_what_cannot_be_encoded(sys.stdout, data=True)
         sys.stdout = DataOut(sys.stdout)
 
 

@@ -13,6 +13,8 @@ from jobwatch.streams import Streams, isatty
 if TYPE_CHECKING:
     from rich.console import Console
 
+SCREEN_MAX = 10_000  # columns or lines of the largest screen COLUMNS and LINES may describe
+
 
 def wants_live(options: RunOptions, streams: Streams) -> bool:
     """Live redraws only on a real terminal; never in CI, on TERM=dumb (or none), with --json
@@ -68,10 +70,22 @@ def make_console(
         emoji=False,
         soft_wrap=not live,
         width=None if live or isatty(stream) else 200,
-        _environ={key: value for key, value in env.items() if key not in ("FORCE_COLOR",)},
+        _environ={key: value for key, value in env.items() if _passed_to_rich(key, value)},
     )
     console.on_broken_pipe = _broken_pipe  # type: ignore[method-assign]
     return console
+
+
+def _passed_to_rich(name: str, value: str) -> bool:
+    """FORCE_COLOR is decided here; COLUMNS and LINES count only as a size a screen can have
+    (1 to SCREEN_MAX): COLUMNS=0 would draw nothing at all, and Rich takes any digits."""
+    if name == "FORCE_COLOR":
+        return False
+    if name in ("COLUMNS", "LINES"):
+        return (
+            len(value) <= 5 and value.isascii() and value.isdigit() and 0 < int(value) <= SCREEN_MAX
+        )
+    return True
 
 
 def _broken_pipe() -> None:
