@@ -179,7 +179,9 @@ def _dirty(value: Any, secrets: Secrets) -> bool:
     """True when a JSON-like value holds a string clean_text would change (plain loops: this
     runs for every stored status)."""
     if isinstance(value, str):
-        if not value.isprintable() or len(value) > TEXT_MAX:
+        if not value.isprintable():
+            return True
+        if len(value) > TEXT_MAX and bound(value, TEXT_MAX) is not value:
             return True
         for secret in secrets:
             if secret in value:

@@ -295,3 +295,15 @@ def test_progress_option_overrides_the_guess():
     assert not wants_live(RunOptions(watch=True, progress=ProgressMode.PLAIN), on_terminal)
     assert not wants_live(RunOptions(watch=True, progress=ProgressMode.NONE), on_terminal)
     assert wants_live(RunOptions(watch=True, progress=ProgressMode.LIVE), in_ci)
+
+
+@pytest.mark.parametrize(
+    ("columns", "width"),
+    [("120", 120), ("0", 80), ("-5", 80), ("9" * 30, 80), ("\u00b2", 80), ("abc", 80)],
+)
+def test_columns_counts_only_as_a_size_a_screen_can_have(columns: str, width: int) -> None:
+    # (80: Rich's width for a terminal it cannot measure; COLUMNS=0 drew nothing at all)
+    env = {"COLUMNS": columns, "LINES": columns}
+    console = make_console(io.StringIO(), RunOptions(), env, live=True)
+    assert console.width == width
+    assert console.height == (120 if width == 120 else 25)
