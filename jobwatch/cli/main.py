@@ -36,6 +36,13 @@ def main() -> None:
         except BrokenPipeError:
             sys.exit(141)
         return
+    from jobwatch.cli import completion
+
+    if completion.requested(os.environ) and (answered := completion.answer(os.environ)):
+        text, code = answered
+        if not (code or os.environ.get("_TYPER_COMPLETE_FISH_ACTION") == "is-args"):
+            print(text)
+        sys.exit(code)
     from jobwatch.streams import guard_stderr
 
     handle_termination()
