@@ -91,21 +91,7 @@ class DataOut(io.TextIOBase):
 
     def _lose(self, exc: Exception) -> None:
         self.lost = True
-        if not isinstance(exc, BrokenPipeError):
-            if isinstance(exc, OSError) and exc.errno != errno.EBADF and self.inner is not None:
-                why = exc.strerror or type(exc).__name__
-            else:  # EBADF, or ValueError: I/O on a closed file
-                why = "it is closed"
-            try:
-                print(f"jobwatch: error: cannot write to stdout: {why}", file=sys.stderr)
-            except (OSError, ValueError):
-                pass
-        try:  # what is still buffered must not fail again when Python exits
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, 1)
-            os.close(devnull)
-        except OSError:
-            pass
+        stdout_lost(exc if self.inner is not None else None)
 
     def flush(self) -> None:
         if not self.lost and self.inner is not None:
@@ -131,6 +117,27 @@ class DataOut(io.TextIOBase):
 
     def writable(self) -> bool:
         return True
+
+
+def stdout_lost(exc: BaseException | None) -> None:
+    """Say why stdout cannot take data (`exc`; None: it was closed at start), unless its
+    reader merely left, and send what is still buffered to /dev/null, so that it does not
+    fail again when Python exits."""
+    if not isinstance(exc, BrokenPipeError):
+        if isinstance(exc, OSError) and exc.errno != errno.EBADF:
+            why = exc.strerror or type(exc).__name__
+        else:  # None, EBADF, or ValueError: I/O on a closed file
+            why = "it is closed"
+        try:
+            print(f"jobwatch: error: cannot write to stdout: {why}", file=sys.stderr)
+        except (OSError, ValueError):
+            pass
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        os.close(devnull)
+    except OSError:
+        pass
 
 
 def _json_escape(error: UnicodeError) -> tuple[str, int]:

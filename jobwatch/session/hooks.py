@@ -125,8 +125,10 @@ class HookReporter:
                     env=hook_environment(self.env, job),
                     start_new_session=True,  # its own process group: stopped as a whole
                 )
-            except OSError as exc:
+            except BaseException as exc:
                 os.close(read_end)
+                if not isinstance(exc, OSError):
+                    raise
                 self._say(f"jobwatch: hook for {name} could not start: {exc.strerror or exc}")
                 return
             finally:

@@ -291,12 +291,20 @@ def test_a_closed_or_full_stderr_changes_nothing(
     assert watched.seconds < AT_ONCE + 3.0  # a -fail job ends at ~0.25 s, -gone after retries
 
 
-def test_stdin_closed_with_dash_is_a_usage_error_naming_stdin(sim: Sim, tmp_path: Path) -> None:
-    ended = run(tmp_path, "watch", "-", *sim_args(sim), stdin=CLOSED)
+@pytest.mark.parametrize(
+    ("how", "said"),
+    [
+        (CLOSED, "`-` reads the references from stdin, but stdin is closed"),
+        ("/dev/zero", "the references on stdin are more than 1 MiB: use --file jobs.toml"),
+        ("/dev/null", "name at least one job (e.g. firecrawl:JOB_ID) or --file jobs.toml"),
+    ],
+)
+def test_stdin_that_gives_no_references_is_a_usage_error_naming_stdin(
+    sim: Sim, tmp_path: Path, how: str, said: str
+) -> None:
+    ended = run(tmp_path, "watch", "-", *sim_args(sim), stdin=how)
     assert ended.code == 2
-    assert ended.lines == [
-        "jobwatch: error: `-` reads the references from stdin, but stdin is closed"
-    ]
+    assert ended.lines == [f"jobwatch: error: {said}"]
     assert ended.seconds < AT_ONCE
 
 
