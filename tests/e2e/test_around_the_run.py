@@ -75,7 +75,6 @@ def run(
     stdout: str | None = None,
     stderr: str | None = None,
     env: dict[str, str] | None = None,
-    stdin_text: str = "",
 ) -> Ended:
     """The real process with each standard stream a file of `tmp_path`, or closed (CLOSED) or
     another file (FULL) from the start, as `sh` does for `>&-` and `>/dev/full`."""
@@ -86,7 +85,7 @@ def run(
             shell.append(f"{fd}<&-" if fd == 0 else f"{fd}>&-")
         elif how is not None:
             shell.append(f"{fd}<{how}" if fd == 0 else f"{fd}>{how}")
-    (tmp_path / "stdin").write_text(stdin_text)
+    (tmp_path / "stdin").write_text("")
     started = time.monotonic()
     with (
         (tmp_path / "stdin").open("rb") as given,
@@ -131,11 +130,16 @@ def wait_gone(pid: int, within: float = 10.0) -> bool:
     return True
 
 
-def stop(pid: int) -> None:
-    """End a process a test left running on purpose (a hook's background child)."""
-    if alive(pid):
+def stop(pid: int, command: str) -> None:
+    """End a process a test left running on purpose (a hook's background child), if it is
+    still that process (its command line holds `command`: the id is not another's since)."""
+    try:
+        running = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return
+    if alive(pid) and command in running:
         os.kill(pid, signal.SIGKILL)
-    assert wait_gone(pid)
+        assert wait_gone(pid)
 
 
 # 1. Hooks: a hook has ended when its own process has exited
@@ -160,7 +164,7 @@ def test_a_hook_that_starts_a_background_process_ends_with_its_own_process(
         assert not any("stopped" in line for line in ended.lines), ended.stderr
         ended.assert_clean()
     finally:
-        stop(pid)
+        stop(pid, "sleep")
 
 
 def test_what_a_left_child_writes_after_the_grace_is_not_waited_for(
@@ -178,7 +182,7 @@ def test_what_a_left_child_writes_after_the_grace_is_not_waited_for(
         assert ended.lines[-1].endswith("(exit code 0)")
         assert not any("stopped" in line or "exited" in line for line in ended.lines)
     finally:
-        stop(pid)
+        stop(pid, "sleep")
 
 
 def test_a_hook_still_running_at_the_deadline_is_stopped_with_its_children(
@@ -197,7 +201,7 @@ def test_a_hook_still_running_at_the_deadline_is_stopped_with_its_children(
         assert wait_gone(pid, 5.0), "the hook's process group was not stopped"
         ended.assert_clean()
     finally:
-        stop(pid)
+        stop(pid, "sleep")
 
 
 # 3. Streams closed (or full) at start. The rule (README: Troubleshooting, exit 141): data
