@@ -132,7 +132,14 @@ def test_no_import_cycle() -> None:
 
 
 def test_no_module_names_a_document_outside_the_repository() -> None:
-    outside = ("PRODUCT.md", "PROVIDERS.md", "ENDPOINTS-NEXT.md", "JOBS-MORE.md", "specs/", "shared/")
+    outside = (
+        "PRODUCT.md",
+        "PROVIDERS.md",
+        "ENDPOINTS-NEXT.md",
+        "JOBS-MORE.md",
+        "specs/",
+        "shared/",
+    )
     named = [
         f"{path.relative_to(PACKAGE.parent)}: {word}"
         for path in PACKAGE.rglob("*.py")

@@ -14,12 +14,14 @@ from jobwatch.cli.jobs import argument_parameter, epilog, option_parameter, run_
 from jobwatch.cli.options import SHARED
 
 HELP = (
-    "Ask the providers to stop jobs: Firecrawl DELETE, Bright Data POST .../cancel, Milvus "
-    "/abort. Coze and Zilliz Cloud have no cancel (exit 2); a job already finished is not an "
-    "error."
+    "Ask the providers to stop jobs: Firecrawl DELETE (batch scrapes, crawls, agents), Bright "
+    "Data POST .../cancel (snapshots), Milvus /abort. Coze, Zilliz Cloud, Firecrawl extracts "
+    "and Bright Data deliveries and Marketplace snapshots have no cancel (exit 2); a job "
+    "already finished is not an error."
 )
 EXAMPLES = (
     "jobwatch cancel firecrawl-crawl:6a1b2c3d-0000-4000-8000-00000000abcd",
+    "jobwatch cancel firecrawl-agent:0c4e8a62-0000-4000-8000-00000000a9e7",
     "jobwatch cancel --file jobs.toml",
 )
 # The shared options that mean something to a cancel request.

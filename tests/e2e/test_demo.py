@@ -18,5 +18,16 @@ def test_demo_watches_all_four_providers_to_success(run_jobwatch: Callable[..., 
     providers = {line.split("summary: ")[1].split()[0] for line in summaries}
     assert providers == {"brightdata", "zilliz", "coze", "firecrawl"}
     assert all("succeeded" in line for line in summaries)
-    assert len(summaries) == 7  # 1 snapshot, 1 import, 3 documents, 1 batch, 1 crawl
-    assert "] 7 jobs: 7 succeeded in " in result.stderr.splitlines()[-1]
+    # Bright Data: a snapshot, a delivery, a Marketplace snapshot; 1 import; 3 documents;
+    # Firecrawl: a batch, a crawl, an agent, an extract.
+    assert len(summaries) == 11
+    assert "] 11 jobs: 11 succeeded in " in result.stderr.splitlines()[-1]
+
+
+def test_the_demo_shows_one_job_of_each_new_kind() -> None:
+    from jobwatch.cli.demo import demo_groups
+
+    kinds = [(g.provider.name, g.provider.kind, len(g.job_ids)) for g in demo_groups("http://x:1")]
+    for name, kind in [("firecrawl", "agent"), ("firecrawl", "extract"),
+                       ("brightdata", "delivery"), ("brightdata", "marketplace")]:  # fmt: skip
+        assert (name, kind, 1) in kinds
