@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,10 +15,10 @@ from typing import Any
 import httpx
 import pytest
 import typer
-from typer.testing import CliRunner, Result
+from typer.testing import CliRunner
 
-from jobwatch.cli.app import app
-from jobwatch.session.run import Streams
+from jobwatch.cli import main
+from jobwatch.streams import Streams
 from tests.contract import USER_VARS
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -101,7 +102,6 @@ class Outcome:
     exit_code: int
     stdout: str
     stderr: str
-    result: Result
 
     @property
     def output(self) -> str:
@@ -119,10 +119,13 @@ def invoke(
     env: Mapping[str, str] | None = None,
     input: str | None = None,
     secrets: Sequence[str] = ALL_KEYS,
-    cli: typer.Typer = app,
+    cli: typer.Typer | None = None,
 ) -> Outcome:
-    """Run `jobwatch ARGS` in-process. Internal errors propagate (JOBWATCH_TRACEBACK), and no
-    output may ever contain a whole key."""
+    """Run `jobwatch ARGS` in-process, through the console entry's own boundary
+    (jobwatch.cli.main.run: the fast path or the Typer app, and the exit code), in an isolated
+    environment, stdin and stdout/stderr. `cli`: a Typer app of the test's own, which then reads
+    every command line. Internal errors propagate (JOBWATCH_TRACEBACK), and no output may ever
+    contain a whole key."""
     full_env = {
         "JOBWATCH_CONFIG_DIR": str(config_dir),
         "JOBWATCH_TRACEBACK": "1",
@@ -135,14 +138,16 @@ def invoke(
         env=dict(env or {}),
         transport=httpx.MockTransport(fake if fake is not None else Fake()),
     )
-    result = CliRunner().invoke(cli, list(args), obj=streams, env=full_env, input=input)
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
+    runner = CliRunner()
+    with runner.isolation(input=input, env=full_env) as (real_out, real_err, _):
+        code = main.run(list(args), streams, app=cli)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        printed = [
+            stream.getvalue().decode(runner.charset, "replace") for stream in (real_out, real_err)
+        ]
     outcome = Outcome(
-        exit_code=result.exit_code,
-        stdout=out.getvalue() + result.stdout,
-        stderr=err.getvalue() + result.stderr,
-        result=result,
+        exit_code=code, stdout=out.getvalue() + printed[0], stderr=err.getvalue() + printed[1]
     )
     for secret in secrets:
         assert secret not in outcome.output, "a whole key was printed"

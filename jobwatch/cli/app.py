@@ -1,6 +1,7 @@
 """The Typer app: the root, the job commands (made from the option and provider tables in
-cli_jobs.py), `auth` (cli_auth.py), the simulator and the demo. What the job commands do is in
-jobcommand.py, which the fast path (fastargs.py) runs too."""
+jobs.py), `cancel` (cancel.py), `auth` (auth.py), the simulator and the demo. What the job
+commands do is in command.py, which the fast path (fastpath.py) runs too. The app is run by
+the console entry (main.py), the one place its results become exit codes."""
 
 from __future__ import annotations
 
@@ -12,9 +13,9 @@ from typing import Annotated, Any
 import typer
 
 from jobwatch import version_line
-from jobwatch.cli.auth import auth_app, reports_errors
+from jobwatch.cli.auth import auth_app
 from jobwatch.cli.cancel import add_cancel_command
-from jobwatch.cli.help import Command, Group, run_app
+from jobwatch.cli.help import Command, Group, carries_errors
 from jobwatch.cli.jobs import add_job_commands, epilog, option_parameter
 from jobwatch.cli.options import SHARED, settle
 from jobwatch.core.errors import UsageError
@@ -71,7 +72,7 @@ SIM_EXAMPLES = (
 )
 
 
-@reports_errors
+@carries_errors
 def sim(
     host: Annotated[
         str, typer.Option("--host", metavar="ADDRESS", help="Address to bind.")
@@ -115,7 +116,7 @@ def sim(
         return
 
 
-@reports_errors
+@carries_errors
 def demo(**given: Any) -> int:
     """Start the simulator in-process and watch a mix of demo jobs from all four providers."""
     from jobwatch.cli.demo import run_demo
@@ -130,9 +131,3 @@ demo.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
 
 
 app = make_app()
-
-
-def main() -> None:
-    """The Typer side of the console script (also `python -m jobwatch`, which says `jobwatch`
-    in its help too)."""
-    sys.exit(run_app(app, "jobwatch"))

@@ -1,24 +1,20 @@
-"""`jobwatch auth`: store, list and remove provider credentials (README: Credentials and config)."""
+"""`jobwatch auth`: store, list and remove provider credentials (README: Credentials and config).
+Errors are raised to the console entry (cli/main.py), which gives the exit code."""
 
 from __future__ import annotations
 
-import functools
 import os
 import sys
-from collections.abc import Callable
-from typing import Annotated, ParamSpec
+from typing import Annotated
 
 import typer
 
-from jobwatch.cli.help import Command, Group
-from jobwatch.cli.jobs import TYPER_EXITS, complete_profiles, epilog
+from jobwatch.cli.help import Command, Group, carries_errors
+from jobwatch.cli.jobs import complete_profiles, epilog
 from jobwatch.core.errors import UsageError
-from jobwatch.core.exitcodes import exit_code_of
 from jobwatch.core.settings import Region
 from jobwatch.providers import PROVIDERS
 from jobwatch.providers.base import Provider, check_base_url
-
-P = ParamSpec("P")
 
 auth_app = typer.Typer(
     cls=Group,
@@ -34,18 +30,6 @@ auth_app = typer.Typer(
         )
     ),
 )
-
-
-def reports_errors(command: Callable[P, int | None]) -> Callable[P, None]:
-    """Errors become exit codes in one place (exitcodes.exit_code_of); Typer's own exits pass."""
-
-    @functools.wraps(command)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> None:
-        code = exit_code_of(lambda: command(*args, **kwargs), passthrough=TYPER_EXITS)
-        if code:
-            raise typer.Exit(code)
-
-    return wrapper
 
 
 def _complete_providers(incomplete: str) -> list[str]:
@@ -89,7 +73,7 @@ def provider_class(name: str) -> type[Provider]:
         )
     ),
 )
-@reports_errors
+@carries_errors
 def auth_set(
     provider: ProviderArg,
     profile: Profile = None,
@@ -165,7 +149,7 @@ def _read_key(provider: str) -> str:
 @auth_app.command(
     "list", cls=Command, epilog=epilog(("jobwatch auth list", "jobwatch auth list --profile ci"))
 )
-@reports_errors
+@carries_errors
 def auth_list(profile: Profile = None) -> None:
     """Show stored keys (masked), per profile and provider, and keys found in the environment."""
     from jobwatch import config
@@ -221,7 +205,7 @@ def print_table(rows: list[tuple[str, ...]]) -> None:
 @auth_app.command(
     "remove", cls=Command, epilog=epilog(("jobwatch auth remove firecrawl --profile ci",))
 )
-@reports_errors
+@carries_errors
 def auth_remove(provider: ProviderArg, profile: Profile = None) -> None:
     """Delete one provider's stored settings from a profile."""
     from jobwatch import config
@@ -236,7 +220,7 @@ def auth_remove(provider: ProviderArg, profile: Profile = None) -> None:
 
 
 @auth_app.command("path", cls=Command, epilog=epilog(("jobwatch auth path",)))
-@reports_errors
+@carries_errors
 def auth_path() -> None:
     """Print the config file's path ($JOBWATCH_CONFIG_DIR moves its folder)."""
     from jobwatch import config

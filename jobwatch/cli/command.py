@@ -1,39 +1,45 @@
-"""A provider command or `watch` as typed values (JobCommand), and what it does: the jobs it
-names, grouped by provider instance, checked or watched by run.run.
+"""A provider command, `watch` or `cancel` as typed values (JobCommand), and what it asks of a
+session (JobsRequest, jobwatch/session/plan.py): the jobs it names, or the provider's running
+jobs, checked, watched or cancelled by jobwatch/session/run.py.
 
-Typer-free: the fast parser (fastargs.py) and the Typer app (cli_jobs.py) both hand what they
-read to `read_command`, so both run the very same code.
+Typer-free: the fast parser (fastpath.py) and the Typer app (jobs.py, cancel.py) both hand what
+they read to `read_command`, so both run the very same code.
 """
 
 from __future__ import annotations
 
-import os
 import shlex
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from jobwatch.cli.commands import (
+    CANCEL,
+    WATCH,
+    options_of,
+    positional_fields,
+    watch_context_options,
+)
 from jobwatch.cli.options import Access, RunOptions, settle, unknown_defaults
-from jobwatch.core.errors import MissingKeyError, UsageError
+from jobwatch.core.errors import UsageError
 from jobwatch.core.ids import check_job_id
 
 if TYPE_CHECKING:
-    from jobwatch.cli.refs import JobRef
-    from jobwatch.poll import JobGroup
     from jobwatch.providers.base import Provider, ProviderEntry
+    from jobwatch.session.plan import JobRef, JobsRequest
     from jobwatch.streams import Streams
 
-WATCH = "watch"
+__all__ = ["CANCEL", "WATCH", "JobCommand", "read_command", "reattach_hint", "run_command"]
 
 
 @dataclass(frozen=True)
 class JobCommand:
     """What a job command line asks for, read and checked."""
 
-    command: str  # a provider's name, or "watch"
-    words: tuple[str, ...]  # job ids, or `watch` references
+    command: str  # a provider's name, "watch" or "cancel"
+    words: tuple[str, ...]  # job ids, or `watch` / `cancel` references
     context: Mapping[str, Any]  # the provider's context values that were given
     file: Path | None
     run: RunOptions
@@ -63,10 +69,8 @@ def read_command(command: str, given: Mapping[str, Any]) -> JobCommand:
     words = tuple(given.get("words") or ())
     context = {}
     kind = None
-    if command == WATCH:
+    if command in (WATCH, CANCEL):
         words = _with_stdin(words)
-        from jobwatch.cli.commands import watch_context_options
-
         for option in watch_context_options():
             if given.get(option.name):
                 context[option.name] = check_job_id(given[option.name], option.flags[0])
@@ -87,7 +91,8 @@ def read_command(command: str, given: Mapping[str, Any]) -> JobCommand:
         words=words,
         context=context,
         file=Path(given["file"]) if given.get("file") else None,
-        run=replace(run, watch=run.watch or command == WATCH),
+        # `watch` always watches; `cancel` never does (its deadline is a one-off check's).
+        run=replace(run, watch={WATCH: True, CANCEL: False}.get(command, run.watch)),
         access=access,
         config=data,
         running=bool(given.get("running")),
@@ -124,8 +129,6 @@ def _context_of(
 ) -> dict[str, Any]:
     """The kind's context values: its options by name, and its arguments from the places of
     the command's arguments (named after the default kind's)."""
-    from jobwatch.cli.commands import positional_fields
-
     context: dict[str, Any] = {}
     for option in cls.context_fields:
         if option.flag and given.get(option.name) is not None:
@@ -155,73 +158,60 @@ def _with_stdin(words: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(ref for word in words for ref in (read if word == "-" else (word,)))
 
 
-class ProviderFactory:
-    """Builds provider instances from the access options and the config file."""
+def request_of(command: JobCommand) -> JobsRequest:
+    """What the command asks of a session, in plain terms: the jobs by reference (a `watch` or
+    `cancel` command's references and jobs file, or a provider command's ids), or the
+    provider's running jobs; and the re-attach hint for them."""
+    from jobwatch.session.plan import JobRef, JobsRequest, Listing
 
-    def __init__(self, access: Access, data: Mapping[str, Any]) -> None:
-        self.access = access
-        self.data = data
+    if command.command in (WATCH, CANCEL):
+        refs = _references(command)
+    else:
+        kind = _kind_name(command)
+        refs = [JobRef.of(command.command, kind, word, **command.context) for word in command.words]
 
-    def make(self, name: str, kind: str | None, context: Mapping[str, Any]) -> Provider:
-        from jobwatch import config
-        from jobwatch.providers import PROVIDERS
+    def hint(jobs: Sequence[JobRef]) -> str:
+        if not command.running:
+            return reattach_hint(command)
+        # The jobs a listing found.
+        return reattach_hint(replace(command, words=tuple(job.job_id for job in jobs)))
 
-        entry = PROVIDERS[name]
-        cls = entry.kind(kind)
-        settings = config.resolve(
-            name,
-            key_env_vars=cls.key_env_vars,
-            base_url_env_vars=cls.base_url_env_vars,
-            cli_profile=self.access.profile,
-            cli_api_key=self.access.api_key,
-            cli_base_url=self.access.base_url,
-            cli_region=self.access.region.value if self.access.region and cls.regions() else None,
-            data=self.data,
-            profile_keys=entry.profile_keys(),
-        )
-        return cls(settings, **context)
+    listing = None
+    if command.running:
+        listing = Listing(command.command, command.kind, command.context)
+    return JobsRequest(
+        refs=refs,
+        access=command.access,
+        config=command.config,
+        listing=listing,
+        reattach_hint=None if command.command == CANCEL else hint,
+    )
 
 
-def plan(command: JobCommand) -> list[JobGroup]:
-    """The groups of jobs the command names, each with its provider instance."""
-    from jobwatch.cli.refs import group, load_jobs_file, parse_ref, with_defaults
-    from jobwatch.poll import JobGroup
+def _kind_name(command: JobCommand) -> str:
+    """A provider command's kind of job, by name (its provider's default when none was read)."""
+    from jobwatch.providers import PROVIDERS
 
-    factory = ProviderFactory(command.access, command.config)
-    if command.command != WATCH:
-        provider = factory.make(command.command, command.kind, command.context)
-        return [JobGroup(provider, list(dict.fromkeys(command.words)))]
+    return PROVIDERS[command.command].kind(command.kind).kind
+
+
+def _references(command: JobCommand) -> list[JobRef]:
+    """A `watch` or `cancel` command's references, then its jobs file's, with the command's
+    context options where a reference names none."""
+    from jobwatch.cli.refs import load_jobs_file, parse_ref, with_defaults
+
     refs = [parse_ref(text) for text in command.words]
     if command.file is not None:
         refs += load_jobs_file(command.file)
     refs = [with_defaults(ref, command.context) for ref in refs]
     if not refs:
         raise UsageError("name at least one job (e.g. firecrawl:JOB_ID) or --file jobs.toml")
-
-    missing: dict[str, MissingKeyError] = {}
-
-    def make(ref: JobRef) -> Provider | None:
-        try:
-            return factory.make(ref.provider, ref.kind, dict(ref.context))
-        except MissingKeyError as error:  # gathered, so one message names every provider
-            missing.setdefault(ref.provider, error)
-            return None
-
-    groups = [JobGroup(provider, ids) for provider, ids in group(refs, make) if provider]
-    if missing:
-        from jobwatch.config import pick_profile
-        from jobwatch.core.keys import missing_keys_error
-
-        profile = pick_profile(command.access.profile, command.config, os.environ)
-        raise missing_keys_error(list(missing.values()), profile)
-    return groups
+    return refs
 
 
 def reattach_hint(command: JobCommand) -> str:
     """The command line that watches the same jobs again: everything that picks the jobs and
     the endpoint (never a key), quoted for a POSIX shell."""
-    from jobwatch.cli.commands import options_of
-
     words = ["jobwatch", command.command]
     given: dict[str, Any] = {
         **{name: getattr(command.access, name) for name in ("profile", "base_url", "region")},
@@ -231,7 +221,6 @@ def reattach_hint(command: JobCommand) -> str:
         given.update(command.context)
         words += command.words
     else:
-        from jobwatch.cli.commands import positional_fields
         from jobwatch.providers import PROVIDERS
 
         entry = PROVIDERS[command.command]
@@ -255,16 +244,8 @@ def reattach_hint(command: JobCommand) -> str:
 
 
 def run_command(command: JobCommand, streams: Streams | None = None) -> int:
-    """Check or watch the jobs the command names; the exit code."""
-    from jobwatch.session.run import run
+    """Check, watch or cancel the jobs the command names, in one session; the exit code."""
+    from jobwatch.session.run import cancel_request, run_request
 
-    if command.running:
-        from jobwatch.session.listing import find_running
-
-        found = find_running(command, streams)
-        if found is None:
-            return 0
-        command = found
-    groups = plan(command)
-    options = replace(command.run, reattach_hint=reattach_hint(command))
-    return run(groups, options, streams)
+    action = cancel_request if command.command == CANCEL else run_request
+    return action(request_of(command), command.run, streams)

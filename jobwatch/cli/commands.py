@@ -1,13 +1,12 @@
 """What each job command takes on its command line, made from the option table (options.py)
-and the provider table (jobwatch/providers/): the Typer app (jobs.py) and the fast parser
-(fastpath.py) both read it, so they cannot disagree."""
+and the provider table (jobwatch/providers/): the Typer app (jobs.py, cancel.py) and the fast
+parser (fastpath.py) both read it, so they cannot disagree."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from jobwatch.cli.command import WATCH
-from jobwatch.cli.options import Option, table_for
+from jobwatch.cli.options import SHARED, Option, table_for
 from jobwatch.cli.values import text
 from jobwatch.providers import PROVIDERS
 from jobwatch.providers.base import Provider, ProviderEntry
@@ -20,6 +19,22 @@ FILE = Option(
     text,
     metavar="JOBS.TOML",
     in_defaults=False,
+)
+
+WATCH = "watch"
+CANCEL = "cancel"
+# The shared options that mean something to a cancel request.
+CANCEL_OPTIONS = (
+    "timeout",
+    "json",
+    "quiet",
+    "profile",
+    "api_key",
+    "base_url",
+    "region",
+    "max_retries",
+    "request_timeout",
+    "debug",
 )
 
 RUNNING = Option(
@@ -68,6 +83,9 @@ def options_of(command: str) -> tuple[Option, ...]:
     ones."""
     if command == WATCH:
         return (FILE, *watch_context_options(), *table_for(watch_flag=False, region=True))
+    if command == CANCEL:
+        shared = tuple(option for option in SHARED if option.name in CANCEL_OPTIONS)
+        return (FILE, *watch_context_options(), *shared)
     entry = PROVIDERS[command]
     kinds: tuple[Option, ...] = ()
     if len(entry.kinds) > 1:
@@ -124,7 +142,7 @@ def positionals_of(command: str) -> tuple[Positional, ...]:
     """The command's arguments, in order: context arguments (a Coze dataset), then the jobs.
     They are named after the default kind's; another kind reads them in the same places
     (`coze WORKFLOW_ID EXECUTE_ID --kind workflow`)."""
-    if command == WATCH:
+    if command in (WATCH, CANCEL):
         from jobwatch.cli.refs import forms
 
         return (

@@ -1,14 +1,22 @@
 """How `--help` reads and how usage errors look: help pages in the parameters' own words (no
 Python types such as `<list[str]>` or `<int range>`), a command list that wraps instead of
-cutting a phrase, and Typer's usage errors in jobwatch's one error style."""
+cutting a phrase, and Typer's usage errors in jobwatch's one error style; how the app runs
+(`run_app`), its commands' errors carried past Typer to the console entry (cli/main.py)."""
 
 from __future__ import annotations
 
+import functools
 import sys
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, ParamSpec, TypeVar
 
 import typer
 from typer.core import TyperCommand, TyperGroup
+
+from jobwatch.core import exitcodes
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def _name(param: Any) -> str:
@@ -82,20 +90,52 @@ class Group(_PlainHelp, TyperGroup):
                 formatter.write_dl(rows)
 
 
-def run_app(app: typer.Typer, prog_name: str) -> int:
-    """Run the Typer app; its usage errors read `jobwatch: error: …` with a hint, exit 2."""
+class Escaped(Exception):
+    """An exception on its way out of a command, past Typer (which would turn Ctrl-C into a bare
+    130, SIGTERM too, and a closed stdout into exit 1), to the console entry, which gives it its
+    exit code. `run_app` raises the exception it carries."""
+
+    def __init__(self, inner: BaseException) -> None:
+        super().__init__(inner)
+        self.inner = inner
+
+
+def carries_errors(command: Callable[P, R]) -> Callable[P, R]:
+    """A command whose interrupts and OS errors (a closed stdout) reach the console entry as
+    they are; its other errors (JobwatchError, a bug) pass through Typer unchanged anyway."""
+
+    @functools.wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return command(*args, **kwargs)
+        except (KeyboardInterrupt, OSError, EOFError) as exc:
+            raise Escaped(exc) from exc
+
+    return wrapper
+
+
+def run_app(
+    app: typer.Typer, prog_name: str, argv: Sequence[str] | None = None, obj: Any = None
+) -> int:
+    """Run the Typer app on `argv` (default: the process's) and return the command's exit code;
+    its usage errors read `jobwatch: error: …` with a hint (exit 2). What a command raises
+    (jobwatch's errors, interrupts, a closed stdout) is raised to the caller, the console entry
+    (cli/main.py). `obj` becomes the commands' ctx.obj (the Streams a test injects)."""
+    args = None if argv is None else list(argv)
     try:
-        result = app(prog_name=prog_name, standalone_mode=False)
+        result = app(args=args, prog_name=prog_name, standalone_mode=False, obj=obj)
+    except Escaped as carried:
+        raise carried.inner from None
     except typer.Abort:
         print("jobwatch: aborted", file=sys.stderr)
-        return 130
+        return exitcodes.INTERRUPTED
     except typer.TyperException as exc:  # Typer's (Click's) usage errors
         if type(exc).__name__ == "NoArgsIsHelpError":
             exc.show()  # type: ignore[attr-defined]
-            return 2
+            return exitcodes.USAGE
         context = getattr(exc, "ctx", None)
         where = context.command_path if context is not None else prog_name
         message = exc.format_message().rstrip(".")
         print(f"jobwatch: error: {message} (see `{where} --help`)", file=sys.stderr)
-        return int(getattr(exc, "exit_code", 2))
-    return result if isinstance(result, int) else 0
+        return int(getattr(exc, "exit_code", exitcodes.USAGE))
+    return result if isinstance(result, int) else exitcodes.SUCCESS

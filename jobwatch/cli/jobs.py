@@ -1,5 +1,6 @@
 """The job commands of the Typer app (one per provider, and `watch`), made from the option and
-provider tables through commandline.py: a function per command whose signature Typer reads."""
+provider tables through commands.py: a function per command whose signature Typer reads. Each
+returns its exit code, or raises, to the console entry (cli/main.py)."""
 
 from __future__ import annotations
 
@@ -11,10 +12,9 @@ import typer
 
 from jobwatch.cli.command import WATCH, read_command, run_command
 from jobwatch.cli.commands import Positional, job_commands, options_of, positionals_of
-from jobwatch.cli.help import Command
+from jobwatch.cli.help import Command, carries_errors
 from jobwatch.cli.options import Option
 from jobwatch.core.errors import JobwatchError
-from jobwatch.core.exitcodes import exit_code_of
 
 if TYPE_CHECKING:
     from jobwatch.streams import Streams
@@ -24,8 +24,6 @@ WATCH_EXAMPLES = (
     "jobwatch watch firecrawl:6a1b2c3d-0000-4000-8000-00000000abcd coze:7441/7442 -t 1h",
     "jobwatch watch --file jobs.toml --json > events.ndjson",
 )
-# Typer's own exits and usage errors pass through exit_code_of to Typer.
-TYPER_EXITS = (typer.Exit, typer.Abort, typer.BadParameter)
 
 
 def epilog(examples: tuple[str, ...]) -> str:
@@ -48,20 +46,17 @@ def add_job_commands(app: typer.Typer) -> None:
         )(_function(command))
 
 
-def run_reporting(ctx: typer.Context, action: Callable[[Streams | None], int | None]) -> None:
-    """Run a command with the output streams a test injects as ctx.obj; its errors become exit
-    codes in the one place (exitcodes.exit_code_of), Typer's own exits pass through."""
+def streams_of(ctx: typer.Context) -> Streams | None:
+    """The output streams the console entry (or a test) hands the app as ctx.obj."""
     from jobwatch.streams import Streams
 
-    streams = ctx.obj if isinstance(ctx.obj, Streams) else None
-    code = exit_code_of(lambda: action(streams), passthrough=TYPER_EXITS)
-    if code:
-        raise typer.Exit(code)
+    return ctx.obj if isinstance(ctx.obj, Streams) else None
 
 
-def _function(command: str) -> Callable[..., None]:
-    def run(ctx: typer.Context, **given: Any) -> None:
-        run_reporting(ctx, lambda streams: run_command(read_command(command, given), streams))
+def _function(command: str) -> Callable[..., int]:
+    @carries_errors
+    def run(ctx: typer.Context, **given: Any) -> int:
+        return run_command(read_command(command, given), streams_of(ctx))
 
     parameters = [
         inspect.Parameter("ctx", inspect.Parameter.KEYWORD_ONLY, annotation=typer.Context)
@@ -147,5 +142,5 @@ __all__ = [
     "complete_profiles",
     "epilog",
     "option_parameter",
-    "run_reporting",
+    "streams_of",
 ]

@@ -1,8 +1,9 @@
 """The option table: every option shared by the provider commands and `watch`, written once.
 
-The Typer app (jobwatch/cli_jobs.py), the fast parser (jobwatch/fastargs.py), the `[defaults]` table
-of the config file (README: Credentials and config) and RunOptions all read it. Cheap to import: no
-Typer, no HTTP."""
+The Typer app (jobwatch/cli/jobs.py), the fast parser (jobwatch/cli/fastpath.py), the
+`[defaults]` table of the config file (README: Credentials and config) and RunOptions all read
+it. Cheap to import: no Typer, no HTTP.
+"""
 
 from __future__ import annotations
 

@@ -1,12 +1,11 @@
-"""Job references for `jobwatch watch` (README: Several jobs): `provider:ID` words and the
-`[[job]]` tables of a jobs file, read by each kind of job's own reference forms and context
-fields."""
+"""Job references for `jobwatch watch` and `jobwatch cancel` (README: Several jobs): `provider:ID`
+words and the `[[job]]` tables of a jobs file, read by each kind of job's own reference forms
+and context fields into the session's JobRef (jobwatch/session/plan.py)."""
 
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -15,24 +14,9 @@ from jobwatch.core.ids import check_job_id
 from jobwatch.files import read_small_text
 from jobwatch.providers import PROVIDERS
 from jobwatch.providers.base import Provider, ProviderEntry
+from jobwatch.session.plan import JobRef
 
-Context = tuple[tuple[str, Any], ...]
-
-
-@dataclass(frozen=True)
-class JobRef:
-    """One job: which provider and kind, its id, and the context it shares with others (sorted
-    pairs, so that jobs with the same context compare equal)."""
-
-    provider: str
-    kind: str
-    job_id: str
-    context: Context = ()
-
-    @classmethod
-    def of(cls, provider: str, kind: str, job_id: str, **context: Any) -> JobRef:
-        kept = {name: value for name, value in context.items() if value is not None}
-        return cls(provider, kind, job_id, tuple(sorted(kept.items())))
+__all__ = ["JobRef", "forms", "load_jobs_file", "parse_ref", "with_defaults"]
 
 
 def _kinds() -> Iterator[type[Provider]]:
@@ -133,16 +117,3 @@ def with_defaults(ref: JobRef, defaults: Mapping[str, Any]) -> JobRef:
     given = dict(ref.context)
     added = {name: value for name, value in defaults.items() if name in names and name not in given}
     return JobRef.of(ref.provider, ref.kind, ref.job_id, **given, **added) if added else ref
-
-
-def group(refs: Sequence[JobRef], make: Callable[[JobRef], Any]) -> list[tuple[Any, list[str]]]:
-    """Refs that share a provider context become one group, in first-seen order."""
-    groups: dict[tuple[str, str, Context], tuple[Any, list[str]]] = {}
-    for ref in refs:
-        key = (ref.provider, ref.kind, ref.context)
-        if key not in groups:
-            groups[key] = (make(ref), [])
-        ids = groups[key][1]
-        if ref.job_id not in ids:
-            ids.append(ref.job_id)
-    return list(groups.values())

@@ -1,16 +1,12 @@
-"""The exit-code contract (README: States and exit codes), decided here and nowhere else: what each
-code means, which error or signal ends in which code, and how several jobs' outcomes combine."""
+"""The exit-code contract (README: States and exit codes), decided here and nowhere else: what
+each code means, which signal ends in which code, and how several outcomes combine. Pure: it
+imports nothing, and applying a code (printing, exiting) is the console entry's job
+(jobwatch/cli/main.py)."""
 
 from __future__ import annotations
 
-import os
-import signal
-import sys
-from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from jobwatch.core.models import JobStatus
+from collections.abc import Iterable
+from typing import Protocol
 
 SUCCESS = 0
 JOB_FAILED = 1
@@ -24,12 +20,14 @@ INTERRUPTED = 130
 BROKEN_PIPE = 141
 TERMINATED = 143
 
-# With several jobs, the first that applies wins.
+# With several outcomes, the first that applies wins. A watch never gives one job USAGE; a
+# cancel gives it to a job whose provider has no cancel.
 PRECEDENCE = (
     INTERRUPTED,
     TERMINATED,
     HANGUP,
     JOB_FAILED,
+    USAGE,
     CREDENTIALS,
     UNKNOWN,
     STALLED,
@@ -66,38 +64,37 @@ class Terminated(KeyboardInterrupt):
         self.signum = signum
 
 
-def _raise_terminated(signum: int, _frame: object) -> None:
-    raise Terminated(signum)
-
-
-def handle_termination() -> None:
-    """From now on SIGTERM (what CI runners send on cancel) and SIGHUP end the run like Ctrl-C."""
-    for signum in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(signum, _raise_terminated)
-
-
 def for_interrupt(exc: KeyboardInterrupt) -> int:
     """130 for Ctrl-C; 143 for SIGTERM, 129 for SIGHUP."""
     return 128 + exc.signum if isinstance(exc, Terminated) else INTERRUPTED
 
 
-def for_job(job: JobStatus, *, finished: bool) -> int:
-    """One job's exit code. `finished` is False when a watch ended before the job was terminal."""
-    from jobwatch.core.models import JobState
+class Outcome(Protocol):
+    """What a job's code is read from (a JobStatus: jobwatch/core/models.py)."""
 
-    if job.state in (JobState.FAILED, JobState.CANCELLED):
+    @property
+    def state(self) -> str: ...
+
+    @property
+    def error_exit_code(self) -> int | None: ...
+
+
+def for_job(job: Outcome, *, finished: bool) -> int:
+    """One job's exit code. `finished` is False when a watch ended before the job was terminal."""
+    state = str(job.state)
+    if state in ("failed", "cancelled"):
         return JOB_FAILED
-    if job.state is JobState.UNKNOWN:
+    if state == "unknown":
         return job.error_exit_code or UNKNOWN
-    if job.state is JobState.STALLED:
+    if state == "stalled":
         return STALLED
-    if job.state is JobState.SUCCEEDED or finished:
+    if state == "succeeded" or finished:
         return SUCCESS
     return TIMEOUT
 
 
 def combine(codes: Iterable[int]) -> int:
-    """The exit code for several jobs: the first of PRECEDENCE that any job has."""
+    """The exit code for several outcomes: the first of PRECEDENCE that any has."""
     present = set(codes)
     for code in PRECEDENCE:
         if code in present:
@@ -106,7 +103,7 @@ def combine(codes: Iterable[int]) -> int:
 
 
 def for_jobs(
-    jobs: Iterable[JobStatus],
+    jobs: Iterable[Outcome],
     *,
     watching: bool,
     timed_out: bool = False,
@@ -120,54 +117,3 @@ def for_jobs(
     if timed_out:
         codes.append(TIMEOUT)
     return combine(codes)
-
-
-def exit_code_of(
-    action: Callable[[], int | None], *, passthrough: tuple[type[BaseException], ...] = ()
-) -> int:
-    """THE place where errors become exit codes: a JobwatchError prints one line and gives its
-    code; Ctrl-C, SIGTERM and SIGHUP give 130, 143 and 129; a closed stdout gives 141; anything
-    else is a bug, reported in one line, exit 3. `passthrough` exceptions (the CLI framework's
-    own) are raised as they are."""
-    from jobwatch.core.errors import JobwatchError
-
-    try:
-        return action() or 0
-    except JobwatchError as exc:
-        _say(f"jobwatch: error: {exc.message}")
-        if os.environ.get("GITHUB_ACTIONS") == "true":
-            from jobwatch.render import github
-
-            github.report_error(exc.message, exc.exit_code, os.environ, sys.stderr)
-        return exc.exit_code
-    except KeyboardInterrupt as exc:
-        _say("terminated" if isinstance(exc, Terminated) else "interrupted")
-        return for_interrupt(exc)
-    except BrokenPipeError:
-        return stdout_closed()
-    except passthrough:
-        raise
-    except Exception as exc:
-        if os.environ.get("JOBWATCH_TRACEBACK"):
-            raise
-        _say(
-            f"jobwatch: internal error: {type(exc).__name__}: {exc} "
-            "(set JOBWATCH_TRACEBACK=1 for details, and please report it)"
-        )
-        return UNKNOWN
-
-
-def stdout_closed() -> int:
-    """The reader of stdout went away (`… | head -1`): nothing more can be written there, and
-    Python's own flush at exit must not complain either. Exit 141, as a shell reports SIGPIPE."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-    except (OSError, ValueError, AttributeError):
-        pass
-    return BROKEN_PIPE
-
-
-def _say(line: str) -> None:
-    print(line, file=sys.stderr)

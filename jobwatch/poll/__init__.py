@@ -12,6 +12,7 @@ from jobwatch.poll.schedule import (
     SPREAD_ABOVE,
     Clock,
     HostGate,
+    RetryPolicy,
     Sleep,
     backoff_delay,
 )
@@ -28,6 +29,7 @@ __all__ = [
     "JobResults",
     "PollSettings",
     "Poller",
+    "RetryPolicy",
     "Sleep",
     "backoff_delay",
 ]

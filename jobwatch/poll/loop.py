@@ -29,9 +29,9 @@ from jobwatch.poll.schedule import (
     Clock,
     HostGate,
     Refusal,
+    RetryPolicy,
     Schedule,
     Sleep,
-    backoff_delay,
     usable_wait,
 )
 from jobwatch.poll.settings import JobGroup, PollSettings
@@ -72,11 +72,14 @@ class Poller:
         clock: Clock = time.monotonic,
         sleep: Sleep = asyncio.sleep,
         rng: random.Random | None = None,
+        retry: RetryPolicy | None = None,
     ) -> None:
+        """`retry`: the run's retry policy (a session shares one); by default one of
+        `settings.max_retries` drawing its jitter from `rng`."""
         self.settings = settings
         self.client = client
         self.clock = clock
-        self.rng = rng or random.Random()
+        self.retry = retry or RetryPolicy(settings.max_retries, rng or random.Random())
         self._queue: asyncio.Queue[Event | None] = asyncio.Queue()
         self._book = JobResults(groups, self._queue.put_nowait)
         self._time = Schedule(
@@ -243,13 +246,13 @@ class Poller:
         (too many failures in a row, or a wait asked for that is not worth waiting)."""
         unit.failures += 1
         asked = usable_wait(exc.retry_after)
-        delay = asked if asked is not None else backoff_delay(unit.failures, self.rng)
+        delay = self.retry.delay(unit.failures, exc)
         reason = exc.message
         if exc.rate_limited:
             # Never poll a rate-limited host sooner than it asked (Bright Data blocks an IP
             # after 25 429s in 5 minutes: docs/providers/brightdata.md#rate-limits).
             unit.gate.block(self.clock() + delay, reason if asked is not None else "")
-        if unit.failures > self.settings.max_retries:
+        if self.retry.exhausted(unit.failures):
             tries = unit.failures
             if tries > 1:
                 reason = f"{reason} (gave up after {tries} failed polls in a row)"

@@ -1,6 +1,6 @@
-"""Time in the poll loop: backoff, per-host rate gates, the request slots, the deadline, and
-sleeps that end on a shared wake grid. Clock and sleep are injected (tests run on virtual
-time)."""
+"""Time in the poll loop: the retry policy (backoff), per-host rate gates, the request slots, the
+deadline, and sleeps that end on a shared wake grid. Clock and sleep are injected (tests run on
+virtual time)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ import asyncio
 import math
 import random
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TypeVar
 
 from jobwatch.core import exitcodes
+from jobwatch.core.errors import RetryableError, StateUnknownError
 
 BACKOFF_START = 1.0
 BACKOFF_CAP = 60.0
@@ -21,6 +23,7 @@ MAX_WAIT = 15 * 60.0
 
 Clock = Callable[[], float]
 Sleep = Callable[[float], Awaitable[None]]
+T = TypeVar("T")
 
 
 def backoff_delay(attempt: int, rng: random.Random) -> float:
@@ -34,6 +37,57 @@ def usable_wait(seconds: float | None) -> float | None:
     if seconds is None or not math.isfinite(seconds) or seconds < 0:
         return None
     return seconds
+
+
+@dataclass
+class RetryPolicy:
+    """When a failed request is tried again (README: Retries), one policy for every request of
+    a run: polls (Poller), list pages (--running) and cancel requests. The provider's own wait
+    when it gave a usable one, else exponential backoff with full jitter; at most
+    `max_retries` failures in a row."""
+
+    max_retries: int = 5
+    rng: random.Random = field(default_factory=random.Random)
+
+    def delay(self, failures: int, error: RetryableError) -> float:
+        """The wait before the next try, after `failures` failures in a row."""
+        asked = usable_wait(error.retry_after)
+        return asked if asked is not None else backoff_delay(failures, self.rng)
+
+    def exhausted(self, failures: int) -> bool:
+        """Whether `failures` failures in a row are more than the policy tolerates."""
+        return failures > self.max_retries
+
+    async def call(
+        self,
+        attempt: Callable[[float], Awaitable[T]],
+        *,
+        time_left: Callable[[], float],
+        request_timeout: float,
+        late: str,
+        on_retry: Callable[[RetryableError, float], None] | None = None,
+        sleep: Sleep = asyncio.sleep,
+    ) -> T:
+        """`attempt(time_limit)` until it succeeds, for a request outside the poll loop (a list
+        page, a cancel): each try gets `request_timeout`, never more than the time left. A
+        RetryableError is tried again after `delay` and raised when the policy is exhausted or
+        the wait would reach the deadline; with no time left for a try, a StateUnknownError
+        says `late`."""
+        failures = 0
+        while True:
+            left = time_left()
+            if left <= 0:
+                raise StateUnknownError(late)
+            try:
+                return await attempt(min(request_timeout, left))
+            except RetryableError as error:
+                failures += 1
+                wait = self.delay(failures, error)
+                if self.exhausted(failures) or wait >= time_left():
+                    raise
+                if on_retry is not None:
+                    on_retry(error, wait)
+                await sleep(wait)
 
 
 @dataclass(frozen=True)

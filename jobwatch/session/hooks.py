@@ -54,8 +54,8 @@ def hook_environment(base: Mapping[str, str], job: JobStatus) -> dict[str, str]:
 
 
 class HookReporter:
-    """A reporter (run.Reporter) that starts CMD for each job that ends; `settle` waits for
-    the hooks at the end of the run and stops those still running."""
+    """A reporter (watch.Reporter) of the session that starts CMD for each job that ends;
+    `settle` waits for the hooks at the end of the watch and stops those still running."""
 
     def __init__(
         self,

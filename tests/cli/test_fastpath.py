@@ -21,7 +21,7 @@ from jobwatch.cli.app import app
 from jobwatch.cli.command import read_command
 from jobwatch.cli.commands import job_commands, options_of
 from jobwatch.cli.options import ColorMode, ProgressMode, Region
-from tests.cli_helpers import clean_environment
+from tests.cli_helpers import clean_environment, invoke
 
 
 @pytest.fixture(autouse=True)
@@ -104,7 +104,9 @@ BAD_VALUES = [
 @pytest.mark.parametrize(
     ("argv", "message"), BAD_VALUES, ids=lambda v: " ".join(v) if isinstance(v, list) else ""
 )
-def test_bad_values_get_one_message_from_both_paths(argv: list[str], message: str) -> None:
+def test_bad_values_get_one_message_from_both_paths(
+    argv: list[str], message: str, tmp_path: Path
+) -> None:
     fast = subprocess.run(
         [sys.executable, "-m", "jobwatch", *argv],
         capture_output=True,
@@ -112,7 +114,8 @@ def test_bad_values_get_one_message_from_both_paths(argv: list[str], message: st
         timeout=60,
         env={**os.environ, "FIRECRAWL_API_KEY": "fc-test"},
     )
-    typer_run = CliRunner().invoke(app, argv, prog_name="jobwatch", env={"FIRECRAWL_API_KEY": "k"})
+    # The Typer app alone, through the console entry's boundary (cli/main.py).
+    typer_run = invoke(argv, tmp_path, env={"FIRECRAWL_API_KEY": "k"}, cli=app)
     assert fast.returncode == typer_run.exit_code == 2
     assert f"jobwatch: error: {message}" in fast.stderr
     assert f"jobwatch: error: {message}" in typer_run.stderr

@@ -12,6 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from jobwatch.cli import main
 from jobwatch.core import exitcodes
 from jobwatch.core.errors import CredentialsError, UsageError
 from jobwatch.streams import SilentOnError, guard_stderr, isatty
@@ -74,14 +75,14 @@ def test_errors_become_exit_codes_in_one_place(
         raise error
 
     os.environ.pop("JOBWATCH_TRACEBACK", None)
-    assert exitcodes.exit_code_of(fail) == code
+    assert main.exit_code_of(fail) == code
     assert capsys.readouterr().err.startswith(line)
 
 
 def test_sigterm_and_sighup_are_turned_into_an_interrupt() -> None:
     before = {signum: signal.getsignal(signum) for signum in (signal.SIGTERM, signal.SIGHUP)}
     try:
-        exitcodes.handle_termination()
+        main.handle_termination()
         with pytest.raises(exitcodes.Terminated) as caught:
             signal.raise_signal(signal.SIGTERM)
         assert exitcodes.for_interrupt(caught.value) == 143

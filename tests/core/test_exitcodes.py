@@ -129,3 +129,11 @@ def test_stalled_comes_after_unknown_and_before_timeout() -> None:
     assert exitcodes.for_jobs([stalled, job(JobState.RUNNING)], watching=True) == 5
     assert exitcodes.for_jobs([stalled, job(JobState.UNKNOWN, 3)], watching=True) == 3
     assert exitcodes.for_jobs([stalled], watching=True, timed_out=True) == 5
+
+
+def test_one_table_for_cancels_too_usage_after_a_failure_before_credentials() -> None:
+    """A cancel's job gets 2 where its provider has no cancel; a watch's job never does."""
+    assert exitcodes.PRECEDENCE == (130, 143, 129, 1, 2, 4, 3, 5, 124, 0)
+    assert exitcodes.combine([3, 4, 2, 0]) == 2
+    assert exitcodes.combine([2, 1]) == 1
+    assert exitcodes.combine([2, 143]) == 143

@@ -266,10 +266,12 @@ def test_exit_precedence_in_a_mixed_watch(
 
 
 def test_a_stalled_job_does_not_hide_a_sigterm(sim: Sim, tmp_path: Path) -> None:
+    # The slow job must keep moving, or it would stall too and end the run before the signal:
+    # a Coze document's percent moves every 0.3 s at the simulator's speed.
     stalled, slow = unique("-stall"), unique("-slow")
     process = subprocess.Popen(
         jobwatch_command(
-            "watch", f"firecrawl:{stalled}", f"firecrawl:{slow}", "--base-url", sim.base_url,
+            "watch", f"firecrawl:{stalled}", f"coze:7441/{slow}", "--base-url", sim.base_url,
             *KEY, "--interval", "0.1", "--progress", "plain", "--stall-timeout", "0.5",
         ),
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True,

@@ -1,5 +1,5 @@
 """Plain progress lines for CI logs (jobwatch/render/plain.py) and the console/mode choice
-(`make_console`, `wants_live` in jobwatch/run.py)."""
+(`make_console`, `wants_live` in jobwatch/render/console.py)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ import pytest
 from jobwatch.cli.options import ColorMode, ProgressMode, RunOptions
 from jobwatch.core.events import RetryEvent, StatusEvent, WarningEvent
 from jobwatch.core.models import JobState
+from jobwatch.render.console import make_console, wants_live
 from jobwatch.render.plain import PlainReporter
-from jobwatch.session.run import Streams, make_console, wants_live
+from jobwatch.streams import Streams
 from tests.render._support import (
     FC_ID,
     Clock,

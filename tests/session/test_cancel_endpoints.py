@@ -17,6 +17,7 @@ from jobwatch.providers.brightdata import Snapshot
 from jobwatch.providers.coze import Document
 from jobwatch.providers.firecrawl import BatchScrape, Crawl
 from jobwatch.providers.zilliz import ImportJob
+from jobwatch.render.result import cancel_line
 from jobwatch.session.cancel import CancelResult, cancel_jobs, exit_code
 from tests.providers.conftest import settings
 
@@ -33,8 +34,11 @@ def cancel(
         seen.append(request)
         return answer(request)
 
-    client = Client(httpx.MockTransport(handler))
-    (result,) = asyncio.run(cancel_jobs(client, [(provider, job)], time_limit=5.0))
+    async def one() -> list[CancelResult]:
+        async with Client(httpx.MockTransport(handler)) as client:
+            return await cancel_jobs(client, [(provider, job)], time_limit=5.0)
+
+    (result,) = asyncio.run(one())
     return result, seen
 
 
@@ -46,7 +50,7 @@ def test_firecrawl_cancel_is_a_delete_on_the_job(crawl: bool, path: str) -> None
     result, seen = cancel(provider, lambda r: httpx.Response(200, json={"status": "cancelled"}))
     assert (result.outcome, result.exit_code) == ("cancelled", 0)
     assert [(r.method, r.url.path) for r in seen] == [("DELETE", path)]
-    assert result.line() == f"jobwatch: cancelled {provider.label} job-1"
+    assert cancel_line(result) == f"jobwatch: cancelled {provider.label} job-1"
 
 
 def test_firecrawl_cancel_answers() -> None:

@@ -36,8 +36,11 @@ def list_with(
         seen.append(request)
         return answer(request)
 
-    client = Client(httpx.MockTransport(handler))
-    ids = asyncio.run(running.list_running(provider, client, **more))
+    async def listed() -> list[str]:
+        async with Client(httpx.MockTransport(handler)) as client:
+            return await running.list_running(provider, client, **more)
+
+    ids = asyncio.run(listed())
     return ids, seen
 
 
