@@ -21,7 +21,7 @@ from jobwatch.core.errors import RetryableError
 from jobwatch.core.models import Item, JobState, JobStatus
 from jobwatch.http.client import Client
 from jobwatch.http.responses import raise_for_status
-from jobwatch.poll import JobGroup
+from jobwatch.poll.settings import JobGroup
 from jobwatch.providers.base import JobStatusOrError, Provider
 from tests.watchkit import BASE, settings
 

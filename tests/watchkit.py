@@ -22,7 +22,8 @@ from jobwatch.core.events import Event, RetryEvent, StatusEvent
 from jobwatch.core.events import WarningEvent as WarningEvent  # re-exported for the tests
 from jobwatch.core.settings import ProviderSettings
 from jobwatch.http.client import Client
-from jobwatch.poll import JobGroup, Poller, PollSettings
+from jobwatch.poll.loop import Poller
+from jobwatch.poll.settings import JobGroup, PollSettings
 
 BASE = "http://sim.test"
 START = 1000.0  # the fake clock does not start at 0, so deadlines must be absolute

@@ -9,7 +9,7 @@ from typing import Any
 
 import typer
 
-from jobwatch.cli.commands import CANCEL, options_of, positionals_of
+from jobwatch.cli.commands import CANCEL, OTHER_COMMANDS, options_of, positionals_of
 from jobwatch.cli.help import Command, carries_errors
 from jobwatch.cli.jobs import argument_parameter, epilog, option_parameter, streams_of
 
@@ -47,5 +47,9 @@ cancel.__signature__ = _signature()  # type: ignore[attr-defined]
 
 def add_cancel_command(app: typer.Typer) -> None:
     app.command(
-        "cancel", cls=Command, help=HELP, short_help=HELP.split(":")[0], epilog=epilog(EXAMPLES)
+        "cancel",
+        cls=Command,
+        help=HELP,
+        short_help=OTHER_COMMANDS["cancel"],
+        epilog=epilog(EXAMPLES),
     )(cancel)

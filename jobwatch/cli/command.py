@@ -62,7 +62,11 @@ def read_command(command: str, given: Mapping[str, Any]) -> JobCommand:
     if not isinstance(defaults, dict):
         raise UsageError(f"config file {path}: [defaults] must be a table")
     unknown = [f"unknown key {key!r} in [defaults]" for key in unknown_defaults(defaults)]
-    profile_keys = {name: entry.profile_keys() for name, entry in PROVIDERS.items()}
+    # Only the providers the file names are loaded to check it.
+    named = {name for entries in data.get("profiles", {}).values() for name in entries}
+    profile_keys = {
+        name: PROVIDERS[name].profile_keys() if name in named else () for name in PROVIDERS
+    }
     for what in unknown + config.unknown_keys(data, profile_keys):
         print(f"jobwatch: warning: {what} of {path}", file=sys.stderr)
     run, access = settle(given, defaults, str(path))

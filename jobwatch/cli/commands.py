@@ -58,6 +58,29 @@ class Positional:
     completions: tuple[str, ...] = ()  # what shell completion offers
 
 
+WATCH_HELP = "Watch jobs at several providers in one view, with one exit code."
+# The commands besides the job commands, as the command list shows them, in its order (Typer
+# lists a group such as `auth` after the plain commands).
+OTHER_COMMANDS = {
+    "cancel": "Ask the providers to stop jobs",
+    "sim": "Serve a local stand-in for the providers' APIs",
+    "demo": "Watch demo jobs of every provider on the simulator",
+    "auth": "Store, list and remove API keys",
+}
+
+
+def short_help(text: str) -> str:
+    """A command's line in the command list: its summary up to the first colon."""
+    return text.split(":")[0].rstrip(".")
+
+
+def command_list() -> list[tuple[str, str]]:
+    """Every command and its line in the command list, in order: what `jobwatch --help` lists
+    and what shell completion offers for the first word."""
+    jobs = [(name, short_help(PROVIDERS[name].summary)) for name in PROVIDERS]
+    return [*jobs, (WATCH, short_help(WATCH_HELP)), *OTHER_COMMANDS.items()]
+
+
 def job_commands() -> list[str]:
     """The commands that check or watch jobs: one per provider, and `watch`."""
     return [*PROVIDERS, WATCH]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from jobwatch.cli.options import RunOptions
 from jobwatch.core.settings import ProviderSettings
-from jobwatch.poll import JobGroup
+from jobwatch.poll.settings import JobGroup
 from jobwatch.providers.brightdata.deliveries import Delivery
 from jobwatch.providers.brightdata.marketplace import MarketplaceSnapshot
 from jobwatch.providers.brightdata.snapshots import Snapshot

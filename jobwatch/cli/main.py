@@ -30,6 +30,13 @@ def main() -> None:
     if argv == ["--version"]:
         print(version_line())
         return
+    from jobwatch.cli import completion
+
+    if completion.requested(os.environ) and (answered := completion.answer(os.environ)):
+        text, code = answered
+        if not (code or os.environ.get("_TYPER_COMPLETE_FISH_ACTION") == "is-args"):
+            print(text)
+        sys.exit(code)
     from jobwatch.streams import guard_stderr
 
     handle_termination()

@@ -17,7 +17,6 @@ from jobwatch.core.errors import RetryableError
 from jobwatch.http.body import MAX_BODY, read_whole
 from jobwatch.http.cookieless import CookielessClient
 from jobwatch.http.pool import PoolTransport
-from jobwatch.http.proxied import proxied_client
 
 USER_AGENT = f"jobwatch/{__version__}"
 DEFAULT_HEADERS = {
@@ -54,6 +53,8 @@ class Client:
         self.max_body = max_body
         self.proxied = transport is None and proxy_configured(env)
         if self.proxied:
+            from jobwatch.http.proxied import proxied_client  # only behind a proxy
+
             self.http = proxied_client(env)
         else:
             # trust_env=False: with a transport of its own, httpx would still mount proxies.

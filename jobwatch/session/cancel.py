@@ -19,7 +19,7 @@ from jobwatch.core import exitcodes
 from jobwatch.core.cancels import CancelResult, Outcome, exit_code
 from jobwatch.core.errors import JobwatchError
 from jobwatch.http.client import Client, send
-from jobwatch.poll import RetryPolicy
+from jobwatch.poll.schedule import RetryPolicy
 from jobwatch.render.notices import say
 from jobwatch.render.result import print_cancel_document, print_cancels
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from jobwatch.core.errors import RetryableError, UsageError
 from jobwatch.http.client import Client, send
-from jobwatch.poll import RetryPolicy
+from jobwatch.poll.schedule import RetryPolicy
 from jobwatch.render.notices import say
 
 if TYPE_CHECKING:

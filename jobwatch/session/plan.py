@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from jobwatch.core.errors import MissingKeyError
 from jobwatch.core.settings import Access
-from jobwatch.poll import JobGroup
+from jobwatch.poll.settings import JobGroup
 
 if TYPE_CHECKING:
     from jobwatch.providers.base import Provider

@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from jobwatch.core import exitcodes
 from jobwatch.core.settings import RunOptions
-from jobwatch.poll import JobGroup
+from jobwatch.poll.settings import JobGroup
 from jobwatch.render.result import print_empty, print_result
 from jobwatch.session.plan import JobRef, JobsRequest, factory_for, plan
 from jobwatch.session.session import Session

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from jobwatch.core.settings import RunOptions
 from jobwatch.http.client import Client
-from jobwatch.poll import RetryPolicy
+from jobwatch.poll.schedule import RetryPolicy
 from jobwatch.streams import Streams
 
 if TYPE_CHECKING:

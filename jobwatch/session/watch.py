@@ -14,7 +14,8 @@ from jobwatch.core import exitcodes
 from jobwatch.core.events import Event
 from jobwatch.core.models import JobStatus
 from jobwatch.core.settings import ProgressMode, RunOptions
-from jobwatch.poll import JobGroup, Poller, PollSettings
+from jobwatch.poll.loop import Poller
+from jobwatch.poll.settings import JobGroup, PollSettings
 from jobwatch.render import jsonout
 from jobwatch.render.console import auto_color, make_console, wants_live
 from jobwatch.render.notices import NoticesReporter

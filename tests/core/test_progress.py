@@ -9,7 +9,7 @@ import pytest
 
 from jobwatch.core import exitcodes
 from jobwatch.core.models import percent_to_fraction, ratio
-from jobwatch.poll import JobGroup
+from jobwatch.poll.settings import JobGroup
 from jobwatch.providers.firecrawl import BatchScrape
 from tests.watchkit import Reply, settings, watch
 

@@ -11,7 +11,7 @@ import pytest
 from jobwatch.core import exitcodes
 from jobwatch.core.models import Item, JobState, JobStatus
 from jobwatch.core.sanitize import PLACEHOLDER, clean_job, clean_text, hunted_secrets
-from jobwatch.poll import JobGroup
+from jobwatch.poll.settings import JobGroup
 from jobwatch.providers.firecrawl import BatchScrape
 from jobwatch.providers.zilliz import ImportJob
 from tests.fakeprovider import fake_group

@@ -15,7 +15,8 @@ import pytest
 
 from jobwatch.core import exitcodes
 from jobwatch.core.models import JobState
-from jobwatch.poll import BACKOFF_CAP, JobGroup, backoff_delay
+from jobwatch.poll.schedule import BACKOFF_CAP, backoff_delay
+from jobwatch.poll.settings import JobGroup
 from jobwatch.providers.brightdata import Snapshot
 from jobwatch.providers.coze import Document
 from jobwatch.providers.firecrawl import BatchScrape

@@ -11,7 +11,7 @@ import pytest
 
 from jobwatch.core import exitcodes
 from jobwatch.core.models import JobState
-from jobwatch.poll import JobGroup
+from jobwatch.poll.settings import JobGroup
 from jobwatch.providers.firecrawl import BatchScrape
 from tests.fakeprovider import fake_group
 from tests.watchkit import Reply, firecrawl_body, settings, watch

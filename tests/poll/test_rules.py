@@ -8,7 +8,7 @@ import pytest
 
 from jobwatch.core import exitcodes
 from jobwatch.core.models import JobState
-from jobwatch.poll import JobGroup
+from jobwatch.poll.settings import JobGroup
 from jobwatch.providers.brightdata import Snapshot
 from jobwatch.providers.coze import Document
 from jobwatch.providers.firecrawl import BatchScrape, Crawl

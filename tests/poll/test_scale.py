@@ -13,7 +13,9 @@ import pytest
 
 from jobwatch.core.models import JobState
 from jobwatch.http.client import Client
-from jobwatch.poll import SPREAD_ABOVE, JobGroup, Poller, PollSettings
+from jobwatch.poll.loop import Poller
+from jobwatch.poll.schedule import SPREAD_ABOVE
+from jobwatch.poll.settings import JobGroup, PollSettings
 from jobwatch.providers.brightdata import Snapshot
 from jobwatch.providers.coze import Document
 from jobwatch.providers.firecrawl import BatchScrape

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from jobwatch.cli.options import ColorMode, ProgressMode, RunOptions
-from jobwatch.poll import JobGroup
+from jobwatch.poll.settings import JobGroup
 from jobwatch.providers.firecrawl import BatchScrape
 from jobwatch.session.run import Streams, run
 from tests.watchkit import FakeClock, Reply, Script, firecrawl_body, settings

@@ -16,7 +16,7 @@ import pytest
 from jobwatch.core import exitcodes
 from jobwatch.core.errors import RetryableError, StateUnknownError
 from jobwatch.core.settings import RunOptions
-from jobwatch.poll import RetryPolicy
+from jobwatch.poll.schedule import RetryPolicy
 from jobwatch.session import session as session_module
 from jobwatch.session.session import Session
 from jobwatch.streams import Streams
