@@ -101,8 +101,8 @@ def sim(
     """Serve a local stand-in for the four providers' APIs, on loopback.
 
     A job's id picks its story: -fail, -startfail, -partial, -stall, -late, -slow, -429,
-    -500, -flaky, -gone, -big (Firecrawl), -uncommitted (Milvus); any other id succeeds in
-    about 10 s. The key bad-key is rejected.
+    -500, -flaky, -gone, -big (Firecrawl), -uncommitted (Milvus), -action (Coze chats); any
+    other id succeeds in about 10 s. The key bad-key is rejected.
     """
     from jobwatch.sim.server import serve_forever
 

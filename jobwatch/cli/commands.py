@@ -178,18 +178,29 @@ def positionals_of(command: str) -> tuple[Positional, ...]:
     firsts = []
     for position, field in enumerate(positional_fields(default)):
         others = [
-            f"--kind {cls.kind}: {positional_fields(cls)[position].help.rstrip('.').lower()}"
+            _named(cls.kind, own.metavar, own.help)
             for cls in entry.kinds[1:]
+            for own in positional_fields(cls)[position : position + 1]
         ]
-        more = f" ({'; '.join(others)})" if others else ""
-        firsts.append(Positional(field.name, field.metavar, f"{field.help}{more}", many=False))
-    others = [f"--kind {cls.kind}: {cls.id_metavar}" for cls in entry.kinds[1:]
+        firsts.append(Positional(field.name, field.metavar, _per_kind(field.help, others),
+                                 many=False))  # fmt: skip
+    others = [_named(cls.kind, cls.id_metavar, cls.id_help) for cls in entry.kinds[1:]
               if cls.id_metavar != default.id_metavar]  # fmt: skip
-    help_text = default.id_help + (f" ({'; '.join(others)})" if others else "")
+    help_text = _per_kind(default.id_help, others)
     # Optional where --running may stand in for them (read_command asks for one or the other).
     can_list = any(cls.can_list() for cls in entry.kinds)
     ids = Positional("words", default.id_metavar, help_text, many=True, required=not can_list)
     return (*firsts, ids)
+
+
+def _named(kind: str, metavar: str, help_text: str) -> str:
+    """`--kind workflow: WORKFLOW_ID, the workflow`: what an argument is for another kind."""
+    return f"--kind {kind}: {metavar}, {help_text[:1].lower()}{help_text[1:].rstrip('.')}"
+
+
+def _per_kind(help_text: str, others: list[str]) -> str:
+    """An argument's help: the default kind's, then what it is for each other kind."""
+    return "; ".join([help_text.rstrip("."), *others]) + "." if others else help_text
 
 
 def positional_fields(cls: type[Provider]) -> tuple[ContextField, ...]:

@@ -95,12 +95,16 @@ def test_watch_completes_the_reference_prefixes(tmp_path: Path) -> None:
         "brightdata-delivery:",
         "brightdata-marketplace:",
         "zilliz:",
+        "zilliz-job:",
         "coze:",
+        "coze-workflow:",
+        "coze-chat:",
         "firecrawl:",
         "firecrawl-crawl:",
         "firecrawl-agent:",
         "firecrawl-extract:",
     ]
+    assert _complete("jobwatch watch coze", tmp_path) == ["coze:", "coze-workflow:", "coze-chat:"]
     assert _complete("jobwatch watch firecrawl:a fi", tmp_path) == [
         "firecrawl:",
         "firecrawl-crawl:",
