@@ -75,7 +75,7 @@ def run(
     process's). `app`: a Typer app of the caller's (a test's) that reads every command line;
     without one, the fast path reads the everyday job command lines and the default app the
     rest."""
-    return exit_code_of(lambda: _dispatch(list(argv), streams, app))
+    return exit_code_of(lambda: _dispatch(list(argv), streams, app), argv=argv, streams=streams)
 
 
 def _dispatch(argv: list[str], streams: Streams | None, app: typer.Typer | None) -> int:
@@ -96,9 +96,15 @@ def _dispatch(argv: list[str], streams: Streams | None, app: typer.Typer | None)
     return run_app(app, PROG_NAME, argv, obj=streams)
 
 
-def exit_code_of(action: Callable[[], int | None]) -> int:
+def exit_code_of(
+    action: Callable[[], int | None],
+    *,
+    argv: Sequence[str] = (),
+    streams: Streams | None = None,
+) -> int:
     """What `action` returns, or what it raised as an exit code: a JobwatchError prints one line
-    (and, in GitHub Actions, the step's annotation, summary and outputs) and gives its code;
+    (and writes what CI reads: in GitHub Actions the step's annotation, summary and outputs, and
+    the --summary-file and --jobs-out that the command line `argv` names) and gives its code;
     Ctrl-C, SIGTERM and SIGHUP give 130, 143 and 129; a closed stdout gives 141; anything else
     is a bug, reported in one line, exit 3."""
     from jobwatch.core import exitcodes
@@ -108,10 +114,10 @@ def exit_code_of(action: Callable[[], int | None]) -> int:
         return action() or exitcodes.SUCCESS
     except JobwatchError as exc:
         _say(f"jobwatch: error: {exc.message}")
-        if os.environ.get("GITHUB_ACTIONS") == "true":
-            from jobwatch.render import github
+        from jobwatch.cli.stopped import report_stop
 
-            github.report_error(exc.message, exc.exit_code, os.environ, sys.stderr)
+        env, stderr = (streams.env, streams.stderr) if streams is not None else (None, None)
+        report_stop(exc.message, exc.exit_code, argv, env, stderr)
         return exc.exit_code
     except KeyboardInterrupt as exc:
         _say("terminated" if isinstance(exc, exitcodes.Terminated) else "interrupted")

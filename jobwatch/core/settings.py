@@ -57,6 +57,8 @@ class RunOptions:
     on_job_end: str | None = None
     cancel_on_timeout: bool = False
     cancel_on_interrupt: bool = False
+    summary_file: str | None = None  # --summary-file PATH
+    jobs_out: str | None = None  # --jobs-out PATH
     reattach_hint: str | None = None
 
     def deadline_seconds(self, env: Mapping[str, str]) -> float | None:

@@ -11,13 +11,14 @@ from typing import TYPE_CHECKING
 from jobwatch.core import exitcodes
 from jobwatch.core.models import JobStatus
 from jobwatch.core.settings import RunOptions
-from jobwatch.render import github, jsonout, reasons
+from jobwatch.render import ci, jsonout, reasons
 from jobwatch.render.console import make_console, stderr_console
 from jobwatch.render.notices import say
 from jobwatch.streams import Streams, isatty
 
 if TYPE_CHECKING:
     from jobwatch.core.cancels import CancelResult
+    from jobwatch.render.timeline import Timeline
 
 
 def print_result(
@@ -27,9 +28,11 @@ def print_result(
     streams: Streams,
     interrupted: int | None,
     cancelled: bool = False,
+    timeline: Timeline | None = None,
 ) -> None:
     """The end of a check or watch. `interrupted`: 130, 143 or 129; `cancelled`: the
-    unfinished jobs were asked to stop."""
+    unfinished jobs were asked to stop; `timeline`: when each job first answered (the picture
+    in the summary of a watch)."""
     # (line, style) for stderr: first each failed, cancelled, stalled or unknown job's whole
     # reason and the provider's reasons for its parts (README: Output)
     notes: list[tuple[str, str | None]] = list(
@@ -55,8 +58,8 @@ def print_result(
         err = stderr_console(options, streams)
         for line, style in notes:
             err.print(line, style=style, markup=False)
-    if github.is_github_actions(streams.env):
-        github.report(jobs, code, streams.env, streams.stderr)
+    files = ci.Files.of(streams.env, options.summary_file, options.jobs_out)
+    ci.report_run(jobs, code, files, streams.stderr, timeline if options.watch else None)
     if options.watch:
         return
     if options.json:
@@ -73,15 +76,15 @@ def print_result(
 
 def print_empty(options: RunOptions, streams: Streams) -> None:
     """The result of a check or watch of no jobs (a listing found none): the JSON on stdout
-    and the GitHub outputs."""
+    and what CI reads (the GitHub outputs, --summary-file, --jobs-out)."""
     if options.json and options.watch:
         streams.stdout.write(jsonout.dumps({"event": "summary", "jobs": [], "exit_code": 0}))
         streams.stdout.write("\n")
         streams.stdout.flush()
     elif options.json:
         jsonout.print_document(streams.stdout, [], 0)
-    if github.is_github_actions(streams.env):
-        github.report([], 0, streams.env, streams.stderr)
+    files = ci.Files.of(streams.env, options.summary_file, options.jobs_out)
+    ci.report_run([], 0, files, streams.stderr)
 
 
 def cancel_line(result: CancelResult) -> str:

@@ -70,7 +70,9 @@ def check(session: Session, groups: Sequence[JobGroup], *, reattach_hint: str | 
     options = session.options
     if reattach_hint is not None:
         options = replace(options, reattach_hint=reattach_hint)
-    print_result(jobs, code, options, session.streams, watched.interrupted, cancelled)
+    print_result(
+        jobs, code, options, session.streams, watched.interrupted, cancelled, watched.timeline
+    )
     session.notify(jobs, code)
     return code
 

@@ -19,6 +19,7 @@ from jobwatch.poll.settings import JobGroup, PollSettings
 from jobwatch.render import jsonout
 from jobwatch.render.console import auto_color, make_console, wants_live
 from jobwatch.render.notices import NoticesReporter
+from jobwatch.render.timeline import Timeline
 from jobwatch.session.session import Session
 from jobwatch.streams import Streams
 
@@ -46,6 +47,7 @@ class Watched:
     exit_code: int
     timed_out: bool
     interrupted: int | None
+    timeline: Timeline  # when each job first answered: the picture in the summary
 
 
 def watch(session: Session, groups: Sequence[JobGroup]) -> Watched:
@@ -53,7 +55,8 @@ def watch(session: Session, groups: Sequence[JobGroup]) -> Watched:
     reporters; Ctrl-C, SIGTERM and SIGHUP end the phase (Watched.interrupted), then every
     reporter is told how it finished."""
     options = session.options
-    reporters = pick_reporters(options, session.streams)
+    timeline = Timeline()
+    reporters = [timeline, *pick_reporters(options, session.streams)]
     if session.hooks is not None:
         reporters.append(session.hooks)
     poller = Poller(groups, poll_settings(session), session.client, retry=session.retry)
@@ -67,6 +70,7 @@ def watch(session: Session, groups: Sequence[JobGroup]) -> Watched:
         exit_code=poller.exit_code(interrupted=interrupted),
         timed_out=poller.timed_out,
         interrupted=interrupted,
+        timeline=timeline,
     )
     for reporter in reporters:
         reporter.finish(watched.jobs, watched.exit_code, interrupted is not None)
