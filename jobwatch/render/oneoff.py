@@ -9,7 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from jobwatch.core.models import JobStatus
-from jobwatch.render.text import amount, job_line, percent, state_style
+from jobwatch.render.text import amount, job_line, on_line, percent, state_style
 
 
 def print_table(console: Console, jobs: Sequence[JobStatus]) -> None:
@@ -26,7 +26,7 @@ def print_table(console: Console, jobs: Sequence[JobStatus]) -> None:
             Text(job.status),
             amount(job),
             percent(job.progress) if job.progress is not None else "",
-            Text(job.message or ""),
+            Text(on_line(job.message or "")),
         )
         for item in job.items:
             table.add_row(
@@ -36,7 +36,7 @@ def print_table(console: Console, jobs: Sequence[JobStatus]) -> None:
                 Text(item.status),
                 "",
                 percent(item.progress) if item.progress is not None else "",
-                Text(item.message or ""),
+                Text(on_line(item.message or "")),
             )
     console.print(table)
 
@@ -53,5 +53,5 @@ def print_lines(console: Console, jobs: Sequence[JobStatus]) -> None:
         for item in job.items:
             line = f"  {item.name} {item.state.value} ({item.status}) {percent(item.progress)}"
             if item.message:
-                line += f" - {item.message}"
+                line += f" - {on_line(item.message)}"
             console.print(line, highlight=False, soft_wrap=True, markup=False)
