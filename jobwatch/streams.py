@@ -18,33 +18,20 @@ if TYPE_CHECKING:
     import httpx
 
 
-class SilentOnError(io.TextIOBase):
-    """A text stream that drops what it cannot write (a closed pipe, a closed descriptor)
-    instead of raising; `broken` tells that it happened."""
+class _Wrapped(io.TextIOBase):
+    """A text stream around the process's own (None when it was closed at start)."""
 
     def __init__(self, inner: TextIO | None) -> None:
         super().__init__()
         self.inner = inner
-        self.broken = inner is None
 
-    def write(self, text: str) -> int:
-        if not self.broken and self.inner is not None:
-            try:
-                self.inner.write(text)
-            except (OSError, ValueError):
-                self.broken = True
-        return len(text)
-
-    def flush(self) -> None:
-        if not self.broken and self.inner is not None:
-            try:
-                self.inner.flush()
-            except (OSError, ValueError):
-                self.broken = True
+    @property
+    def usable(self) -> bool:
+        return self.inner is not None
 
     def isatty(self) -> bool:
         try:
-            return not self.broken and self.inner is not None and self.inner.isatty()
+            return self.usable and self.inner is not None and self.inner.isatty()
         except (OSError, ValueError):
             return False
 
@@ -61,7 +48,35 @@ class SilentOnError(io.TextIOBase):
         return True
 
 
-class DataOut(io.TextIOBase):
+class SilentOnError(_Wrapped):
+    """A text stream that drops what it cannot write (a closed pipe, a closed descriptor)
+    instead of raising; `broken` tells that it happened."""
+
+    def __init__(self, inner: TextIO | None) -> None:
+        super().__init__(inner)
+        self.broken = inner is None
+
+    @property
+    def usable(self) -> bool:
+        return not self.broken
+
+    def write(self, text: str) -> int:
+        if not self.broken and self.inner is not None:
+            try:
+                self.inner.write(text)
+            except (OSError, ValueError):
+                self.broken = True
+        return len(text)
+
+    def flush(self) -> None:
+        if not self.broken and self.inner is not None:
+            try:
+                self.inner.flush()
+            except (OSError, ValueError):
+                self.broken = True
+
+
+class DataOut(_Wrapped):
     """stdout for data: the first write that fails (stdout closed at start, its reader gone,
     a full disk) says why on stderr (not when the reader merely left: `… | head -1`), sends
     what is left to /dev/null and raises BrokenPipeError, which ends the run with 141 (cli
@@ -69,9 +84,12 @@ class DataOut(io.TextIOBase):
     carries no errno: Click turns an EPIPE OSError into exit 1.)"""
 
     def __init__(self, inner: TextIO | None) -> None:
-        super().__init__()
-        self.inner = inner
+        super().__init__(inner)
         self.lost = False
+
+    @property
+    def usable(self) -> bool:
+        return not self.lost
 
     def write(self, text: str) -> int:
         if self.lost:
@@ -99,24 +117,6 @@ class DataOut(io.TextIOBase):
                 self.inner.flush()
             except (OSError, ValueError) as exc:
                 self._lose(exc)
-
-    def isatty(self) -> bool:
-        try:
-            return not self.lost and self.inner is not None and self.inner.isatty()
-        except (OSError, ValueError):
-            return False
-
-    def fileno(self) -> int:
-        if self.inner is None:
-            raise io.UnsupportedOperation("no file descriptor")
-        return self.inner.fileno()
-
-    @property
-    def encoding(self) -> str:  # type: ignore[override]
-        return getattr(self.inner, "encoding", None) or "utf-8"
-
-    def writable(self) -> bool:
-        return True
 
 
 def stdout_lost(exc: BaseException | None) -> None:
