@@ -58,6 +58,8 @@ class RunOptions:
     cancel_on_timeout: bool = False
     cancel_on_interrupt: bool = False
     reattach_hint: str | None = None
+    # The jobs are the run's own and stop with it (`jobwatch demo`'s simulator).
+    jobs_end_with_run: bool = False
 
     def deadline_seconds(self, env: Mapping[str, str]) -> float | None:
         """--timeout; else 30 s for a one-off check, and for a watch none (6 h when CI is set)."""
