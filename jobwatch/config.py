@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import tempfile
 import tomllib
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
@@ -16,7 +15,7 @@ from jobwatch.core.errors import UsageError
 from jobwatch.core.keys import DEFAULT_PROFILE, check_key
 from jobwatch.core.keys import mask as mask  # re-exported: `config.mask` is the name callers use
 from jobwatch.core.settings import ProviderSettings
-from jobwatch.files import read_small_bytes
+from jobwatch.files import read_small_bytes, write_atomically
 
 CONFIG_DIR_ENV = "JOBWATCH_CONFIG_DIR"
 PROFILE_ENV = "JOBWATCH_PROFILE"
@@ -127,24 +126,10 @@ def _ensure_private_dir(folder: Path) -> None:
 
 
 def _write_atomically(path: Path, data: dict[str, Any]) -> None:
-    """Replace the file in one rename: the old file stays whole when anything fails. A symlinked
-    config.toml is written through to its target, so the link stays a link."""
+    """Replace the file in one rename, mode 0600 (files.write_atomically)."""
     import tomli_w
 
-    text = tomli_w.dumps(data).encode("utf-8")
-    target = Path(os.path.realpath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".config.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            os.fchmod(handle.fileno(), 0o600)
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    write_atomically(path, tomli_w.dumps(data).encode("utf-8"), mode=0o600)
 
 
 @contextlib.contextmanager

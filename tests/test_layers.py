@@ -19,7 +19,7 @@ ALLOWED: dict[str, set[str]] = {
     "http": {"core"},
     "providers": {"core", "http"},
     "poll": {"core", "http", "providers"},
-    "render": {"core", "streams"},
+    "render": {"core", "files", "streams"},
     "sim": {"core", "providers"},
     "session": {"core", "http", "providers", "poll", "render", "config", "files", "streams"},
     "cli": {

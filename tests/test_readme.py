@@ -34,6 +34,7 @@ Files the README shows are written from its own code blocks (`jobs.toml`).
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import select
@@ -52,6 +53,7 @@ from typing import Any
 import pytest
 
 from tests.contract import USER_VARS
+from tests.e2e.actionrunner import ActionRun
 
 pytestmark = pytest.mark.e2e
 
@@ -420,7 +422,7 @@ def run_github_recipe(sandbox: Sandbox, folder: Path, *, job_fails: bool = False
     CI, GITHUB_ACTIONS, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY); `${{ }}` expressions are filled in
     from secrets (the test key) and from the outputs earlier steps wrote. With `job_fails`,
     every Firecrawl job id gets the simulator's `-fail` suffix."""
-    block = yaml_block(r"^\s*run:")
+    block = yaml_block(r"^\s*run: jobwatch")
     folder.mkdir(parents=True, exist_ok=True)
     outputs: dict[str, dict[str, str]] = {}
 
@@ -469,6 +471,75 @@ def run_github_recipe(sandbox: Sandbox, folder: Path, *, job_fails: bool = False
     return GithubRun(runs, outputs, text)
 
 
+ACTION_USE = re.compile(r"^\s*uses: jobwatch/jobwatch@", re.M)
+ACTION_BLOCKS = [b for b in BLOCKS if b.lang == "yaml" and ACTION_USE.search(b.text)]
+
+
+@dataclass
+class ActionRecipe:
+    block: CodeBlock
+    steps: list[tuple[dict[str, Any], ActionRun | Outcome | None]]  # None: skipped by `if:`
+
+
+def run_action_recipe(sandbox: Sandbox, folder: Path, block: CodeBlock) -> ActionRecipe:
+    """The block's steps as a GitHub runner runs them: `uses: jobwatch/jobwatch@…` is this
+    checkout's action.yml, run step by step (tests/e2e/actionrunner.py) with its install step
+    told to use the jobwatch under test; a `run:` step is bash with `-eo pipefail`; `${{ }}` in
+    `with:`, `env:`, `if:` and `run:` is filled in from secrets (the test key) and the outputs of
+    earlier steps."""
+    import yaml
+
+    from tests.e2e.actionrunner import Expressions, run_action
+
+    folder.mkdir(parents=True, exist_ok=True)
+    steps_context: dict[str, dict[str, Any]] = {}
+    failed = False
+
+    def status(function: str) -> bool:
+        return {"always()": True, "success()": not failed, "failure()": failed,
+                "cancelled()": False}[function]  # fmt: skip
+
+    secrets = _AnySecret()
+    expressions = Expressions({"secrets": secrets, "steps": steps_context}, status)
+    ran: list[tuple[dict[str, Any], ActionRun | Outcome | None]] = []
+    for number, step in enumerate(yaml.safe_load(textwrap.dedent(block.text))):
+        if not expressions.condition(step.get("if")):
+            ran.append((step, None))
+            continue
+        env = {
+            name: expressions.fill(str(value)) for name, value in (step.get("env") or {}).items()
+        }
+        base = sandbox.env(folder, folder / f"jobwatch-{number}.log", **env)
+        if "uses" in step:
+            assert ACTION_USE.match(f"uses: {step['uses']}"), step
+            inputs = {name: expressions.fill(str(value)) for name, value in step["with"].items()}
+            base["JOBWATCH_ACTION_TEST_PYTHON"] = sys.executable
+            run = run_action(inputs, base_env=base, work=folder, timeout=PROCESS_TIMEOUT)
+            ran.append((step, run))
+            outputs, code = run.outputs, 1 if run.failed else 0
+        else:
+            command = Command(block.line, step["run"], 0)
+            outcome = run_shell(sandbox, command, folder, text=expressions.fill(step["run"]),
+                                bash_flags=("--noprofile", "--norc", "-eo", "pipefail"),
+                                CI="true", GITHUB_ACTIONS="true", **env)  # fmt: skip
+            ran.append((step, outcome))
+            outputs, code = {}, outcome.code
+        if "id" in step:
+            steps_context[step["id"]] = {"outputs": outputs}
+        failed = failed or code != 0
+    return ActionRecipe(block, ran)
+
+
+class _AnySecret(dict[str, str]):
+    """`secrets.ANY_NAME`: the test key."""
+
+    def __contains__(self, key: object) -> bool:
+        return True
+
+    def get(self, key: str, default: Any = None) -> str:  # type: ignore[override]
+        return ENV_KEY
+
+
 def run_gitlab_recipe(sandbox: Sandbox, folder: Path) -> Outcome:
     """The recipe's job as a GitLab runner runs it: its `variables`, CI and GITLAB_CI set, the
     `script` lines in one bash with `-eo pipefail`."""
@@ -478,7 +549,7 @@ def run_gitlab_recipe(sandbox: Sandbox, folder: Path) -> Outcome:
     script = "\n".join(job["script"])
     variables = {key: str(value) for key, value in (job.get("variables") or {}).items()}
     command = Command(block.line, script, 0)
-    return run_shell(
+    outcome = run_shell(
         sandbox,
         command,
         folder,
@@ -488,6 +559,8 @@ def run_gitlab_recipe(sandbox: Sandbox, folder: Path) -> Outcome:
         CI_JOB_NAME=name,
         **variables,
     )
+    outcome.files["folder"] = str(folder)
+    return outcome
 
 
 # -- fixtures -------------------------------------------------------------------------------------
@@ -532,6 +605,7 @@ class Results:
     github: Future[GithubRun]
     github_failing: Future[GithubRun]
     gitlab: Future[Outcome]
+    action: list[Future[ActionRecipe]]
 
 
 @pytest.fixture(scope="module")
@@ -560,6 +634,10 @@ def results(sandbox: Sandbox, tmp_path_factory: pytest.TempPathFactory) -> Itera
             pool.submit(run_github_recipe, sandbox, home / "github"),
             pool.submit(run_github_recipe, sandbox, home / "github-failing", job_fails=True),
             pool.submit(run_gitlab_recipe, sandbox, home / "gitlab"),
+            [
+                pool.submit(run_action_recipe, sandbox, home / f"action-{block.line}", block)
+                for block in ACTION_BLOCKS
+            ],
         )
 
 
@@ -609,6 +687,42 @@ def test_gitlab_ci_recipe(results: Results) -> None:
     check(outcome)
     assert "succeeded" in outcome.stderr  # plain progress lines in the job log (CI is set)
     assert "\r" not in outcome.stderr
+    folder = Path(outcome.files.get("folder", ""))
+    summary = (folder / "jobwatch.md").read_text(encoding="utf-8")
+    assert summary.startswith("```mermaid\ngantt\n")
+    assert "| zilliz | `job-01a2b3c4d5e6f7g8h9i0j1` | succeeded |" in summary
+    jobs = json.loads((folder / "jobwatch.json").read_text(encoding="utf-8"))
+    assert jobs["exit_code"] == 0 and jobs["jobs"][0]["state"] == "succeeded"
+
+
+def test_the_github_action_recipes(results: Results) -> None:
+    """Each `uses: jobwatch/jobwatch@…` block of the README, run as a workflow job runs it:
+    every action step succeeds with its outputs, and a later step reads them."""
+    assert len(results.action) == len(ACTION_BLOCKS) >= 2
+    for future in results.action:
+        recipe = future.result(timeout=4 * PROCESS_TIMEOUT)
+        for step, ran in recipe.steps:
+            where = f"README.md:{recipe.block.line}: {step.get('name')}"
+            assert ran is not None, f"{where}: skipped"
+            if isinstance(ran, Outcome):
+                assert ran.code == 0, f"{where}\n{ran.describe()}"
+                continue
+            assert not ran.failed, f"{where}\n{ran.log}"
+            assert ran.outputs["state"] == "succeeded", f"{where}\n{ran.log}"
+            jobs = json.loads(ran.outputs["jobs"])
+            assert jobs and all(job["state"] == "succeeded" for job in jobs), where
+            assert ran.steps["watch"].summary.startswith("```mermaid\ngantt\n"), where
+    first = results.action[0].result(timeout=4 * PROCESS_TIMEOUT)
+    said = first.steps[-1][1]
+    assert isinstance(said, Outcome)
+    assert "crawl succeeded (exit code 0)" in said.stdout, said.describe()
+    assert re.search(r"^6a1b2c3d-0000-4000-8000-00000000abcd: \d+ of \d+ pages$", said.stdout,
+                     re.M), said.describe()  # fmt: skip
+    every = results.action[1].result(timeout=4 * PROCESS_TIMEOUT)
+    ((_, run),) = every.steps
+    assert isinstance(run, ActionRun)
+    providers = {job["provider"] for job in json.loads(run.outputs["jobs"])}
+    assert providers == {"zilliz", "coze", "brightdata", "firecrawl"}
 
 
 def test_the_readme_shows_what_this_test_runs() -> None:

@@ -15,6 +15,7 @@ import typer
 from jobwatch import version_line
 from jobwatch.cli.auth import auth_app
 from jobwatch.cli.cancel import add_cancel_command
+from jobwatch.cli.commands import OTHER_COMMANDS
 from jobwatch.cli.help import Command, Group, carries_errors
 from jobwatch.cli.jobs import add_job_commands, epilog, option_parameter
 from jobwatch.cli.options import SHARED, settle
@@ -60,9 +61,11 @@ def make_app() -> typer.Typer:
     app.callback(epilog=epilog(ROOT_EXAMPLES))(_root)
     add_job_commands(app)
     add_cancel_command(app)
-    app.add_typer(auth_app, name="auth")
-    app.command(cls=Command, epilog=epilog(SIM_EXAMPLES))(sim)
-    app.command(cls=Command, epilog=epilog(("jobwatch demo",)))(demo)
+    app.add_typer(auth_app, name="auth", short_help=OTHER_COMMANDS["auth"])
+    app.command(cls=Command, short_help=OTHER_COMMANDS["sim"], epilog=epilog(SIM_EXAMPLES))(sim)
+    app.command(cls=Command, short_help=OTHER_COMMANDS["demo"], epilog=epilog(("jobwatch demo",)))(
+        demo
+    )
     return app
 
 
@@ -98,8 +101,8 @@ def sim(
     """Serve a local stand-in for the four providers' APIs, on loopback.
 
     A job's id picks its story: -fail, -startfail, -partial, -stall, -late, -slow, -429,
-    -500, -flaky, -gone, -big (Firecrawl), -uncommitted (Milvus); any other id succeeds in
-    about 10 s. The key bad-key is rejected.
+    -500, -flaky, -gone, -big (Firecrawl), -uncommitted (Milvus), -action (Coze chats); any
+    other id succeeds in about 10 s. The key bad-key is rejected.
     """
     from jobwatch.sim.server import serve_forever
 

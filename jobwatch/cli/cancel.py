@@ -9,17 +9,19 @@ from typing import Any
 
 import typer
 
-from jobwatch.cli.commands import CANCEL, options_of, positionals_of
+from jobwatch.cli.commands import CANCEL, OTHER_COMMANDS, options_of, positionals_of
 from jobwatch.cli.help import Command, carries_errors
 from jobwatch.cli.jobs import argument_parameter, epilog, option_parameter, streams_of
 
 HELP = (
     "Ask the providers to stop jobs: Firecrawl DELETE, Bright Data POST "
-    "/datasets/v3/snapshot/ID/cancel, Milvus /abort. Coze and Zilliz Cloud have no cancel "
-    "(exit 2); a job already finished is not an error."
+    "/datasets/v3/snapshot/ID/cancel, Milvus /abort, Coze chats POST /v3/chat/cancel. Zilliz "
+    "Cloud and the other Coze kinds have no cancel (exit 2); a job already finished is not an "
+    "error."
 )
 EXAMPLES = (
     "jobwatch cancel firecrawl-crawl:6a1b2c3d-0000-4000-8000-00000000abcd",
+    "jobwatch cancel coze-chat:7381365856095480123/7381371876397940123",
     "jobwatch cancel --file jobs.toml",
 )
 
@@ -45,5 +47,9 @@ cancel.__signature__ = _signature()  # type: ignore[attr-defined]
 
 def add_cancel_command(app: typer.Typer) -> None:
     app.command(
-        "cancel", cls=Command, help=HELP, short_help=HELP.split(":")[0], epilog=epilog(EXAMPLES)
+        "cancel",
+        cls=Command,
+        help=HELP,
+        short_help=OTHER_COMMANDS["cancel"],
+        epilog=epilog(EXAMPLES),
     )(cancel)

@@ -63,6 +63,29 @@ class Positional:
     completions: tuple[str, ...] = ()  # what shell completion offers
 
 
+WATCH_HELP = "Watch jobs at several providers in one view, with one exit code."
+# The commands besides the job commands, as the command list shows them, in its order (Typer
+# lists a group such as `auth` after the plain commands).
+OTHER_COMMANDS = {
+    "cancel": "Ask the providers to stop jobs",
+    "sim": "Serve a local stand-in for the providers' APIs",
+    "demo": "Watch demo jobs of every provider on the simulator",
+    "auth": "Store, list and remove API keys",
+}
+
+
+def short_help(text: str) -> str:
+    """A command's line in the command list: its summary up to the first colon."""
+    return text.split(":")[0].rstrip(".")
+
+
+def command_list() -> list[tuple[str, str]]:
+    """Every command and its line in the command list, in order: what `jobwatch --help` lists
+    and what shell completion offers for the first word."""
+    jobs = [(name, short_help(PROVIDERS[name].summary)) for name in PROVIDERS]
+    return [*jobs, (WATCH, short_help(WATCH_HELP)), *OTHER_COMMANDS.items()]
+
+
 def job_commands() -> list[str]:
     """The commands that check or watch jobs: one per provider, and `watch`."""
     return [*PROVIDERS, WATCH]
@@ -164,18 +187,29 @@ def positionals_of(command: str) -> tuple[Positional, ...]:
     firsts = []
     for position, field in enumerate(positional_fields(default)):
         others = [
-            f"--kind {cls.kind}: {positional_fields(cls)[position].help.rstrip('.').lower()}"
+            _named(cls.kind, own.metavar, own.help)
             for cls in entry.kinds[1:]
+            for own in positional_fields(cls)[position : position + 1]
         ]
-        more = f" ({'; '.join(others)})" if others else ""
-        firsts.append(Positional(field.name, field.metavar, f"{field.help}{more}", many=False))
-    others = [f"--kind {cls.kind}: {cls.id_metavar}" for cls in entry.kinds[1:]
+        firsts.append(Positional(field.name, field.metavar, _per_kind(field.help, others),
+                                 many=False))  # fmt: skip
+    others = [_named(cls.kind, cls.id_metavar, cls.id_help) for cls in entry.kinds[1:]
               if cls.id_metavar != default.id_metavar]  # fmt: skip
-    help_text = default.id_help + (f" ({'; '.join(others)})" if others else "")
+    help_text = _per_kind(default.id_help, others)
     # Optional where --running may stand in for them (read_command asks for one or the other).
     can_list = any(cls.can_list() for cls in entry.kinds)
     ids = Positional("words", default.id_metavar, help_text, many=True, required=not can_list)
     return (*firsts, ids)
+
+
+def _named(kind: str, metavar: str, help_text: str) -> str:
+    """`--kind workflow: WORKFLOW_ID, the workflow`: what an argument is for another kind."""
+    return f"--kind {kind}: {metavar}, {help_text[:1].lower()}{help_text[1:].rstrip('.')}"
+
+
+def _per_kind(help_text: str, others: list[str]) -> str:
+    """An argument's help: the default kind's, then what it is for each other kind."""
+    return "; ".join([help_text.rstrip("."), *others]) + "." if others else help_text
 
 
 def positional_fields(cls: type[Provider]) -> tuple[ContextField, ...]:

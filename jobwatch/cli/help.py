@@ -17,6 +17,7 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from jobwatch.core import exitcodes
+from jobwatch.core.errors import UsageError
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -193,7 +194,7 @@ def run_app(
     app: typer.Typer, prog_name: str, argv: Sequence[str] | None = None, obj: Any = None
 ) -> int:
     """Run the Typer app on `argv` (default: the process's) and return the command's exit code;
-    its usage errors read `jobwatch: error: …` with a hint (exit 2). What a command raises
+    Typer's usage errors are raised as jobwatch's (UsageError, with a hint). What a command raises
     (jobwatch's errors, interrupts, a closed stdout) is raised to the caller, the console entry
     (cli/main.py). `obj` becomes the commands' ctx.obj (the Streams a test injects)."""
     args = None if argv is None else list(argv)
@@ -211,6 +212,6 @@ def run_app(
         context = getattr(exc, "ctx", None)
         where = context.command_path if context is not None else prog_name
         message = exc.format_message().rstrip(".")
-        print(f"jobwatch: error: {message} (see `{where} --help`)", file=sys.stderr)
-        return int(getattr(exc, "exit_code", exitcodes.USAGE))
+        # Raised to the console entry, which prints it and writes what CI reads (exit 2).
+        raise UsageError(f"{message} (see `{where} --help`)") from None
     return result if isinstance(result, int) else exitcodes.SUCCESS

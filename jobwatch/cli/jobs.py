@@ -11,7 +11,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from jobwatch.cli.command import WATCH, read_command, run_command
-from jobwatch.cli.commands import Positional, job_commands, options_of, positionals_of
+from jobwatch.cli.commands import (
+    WATCH_HELP,
+    Positional,
+    job_commands,
+    options_of,
+    positionals_of,
+    short_help,
+)
 from jobwatch.cli.help import Command, carries_errors
 from jobwatch.cli.options import Option
 from jobwatch.core.errors import JobwatchError
@@ -19,7 +26,6 @@ from jobwatch.core.errors import JobwatchError
 if TYPE_CHECKING:
     from jobwatch.streams import Streams
 
-WATCH_HELP = "Watch jobs at several providers in one view, with one exit code."
 WATCH_EXAMPLES = (
     "jobwatch watch firecrawl:6a1b2c3d-0000-4000-8000-00000000abcd coze:7441/7442 -t 1h",
     "jobwatch watch --file jobs.toml --json > events.ndjson",
@@ -41,7 +47,7 @@ def add_job_commands(app: typer.Typer) -> None:
             command,
             cls=Command,
             help=summary,
-            short_help=summary.split(":")[0].rstrip("."),
+            short_help=short_help(summary),
             epilog=epilog(entry.examples if entry else WATCH_EXAMPLES),
         )(_function(command))
 

@@ -30,6 +30,13 @@ def main() -> None:
     if argv == ["--version"]:
         print(version_line())
         return
+    from jobwatch.cli import completion
+
+    if completion.requested(os.environ) and (answered := completion.answer(os.environ)):
+        text, code = answered
+        if not (code or os.environ.get("_TYPER_COMPLETE_FISH_ACTION") == "is-args"):
+            print(text)
+        sys.exit(code)
     from jobwatch.streams import guard_stderr
 
     handle_termination()
@@ -54,7 +61,7 @@ def run(
     process's). `app`: a Typer app of the caller's (a test's) that reads every command line;
     without one, the fast path reads the everyday job command lines and the default app the
     rest."""
-    return exit_code_of(lambda: _dispatch(list(argv), streams, app))
+    return exit_code_of(lambda: _dispatch(list(argv), streams, app), argv=argv, streams=streams)
 
 
 def _dispatch(argv: list[str], streams: Streams | None, app: typer.Typer | None) -> int:
@@ -75,9 +82,15 @@ def _dispatch(argv: list[str], streams: Streams | None, app: typer.Typer | None)
     return run_app(app, PROG_NAME, argv, obj=streams)
 
 
-def exit_code_of(action: Callable[[], int | None]) -> int:
+def exit_code_of(
+    action: Callable[[], int | None],
+    *,
+    argv: Sequence[str] = (),
+    streams: Streams | None = None,
+) -> int:
     """What `action` returns, or what it raised as an exit code: a JobwatchError prints one line
-    (and, in GitHub Actions, the step's annotation, summary and outputs) and gives its code;
+    (and writes what CI reads: in GitHub Actions the step's annotation, summary and outputs, and
+    the --summary-file and --jobs-out that the command line `argv` names) and gives its code;
     Ctrl-C, SIGTERM and SIGHUP give 130, 143 and 129; a closed stdout gives 141; anything else
     is a bug, reported in one line, exit 3."""
     from jobwatch.core import exitcodes
@@ -87,10 +100,10 @@ def exit_code_of(action: Callable[[], int | None]) -> int:
         return action() or exitcodes.SUCCESS
     except JobwatchError as exc:
         _say(f"jobwatch: error: {exc.message}")
-        if os.environ.get("GITHUB_ACTIONS") == "true":
-            from jobwatch.render import github
+        from jobwatch.cli.stopped import report_stop
 
-            github.report_error(exc.message, exc.exit_code, os.environ, sys.stderr)
+        env, stderr = (streams.env, streams.stderr) if streams is not None else (None, None)
+        report_stop(exc.message, exc.exit_code, argv, env, stderr)
         return exc.exit_code
     except KeyboardInterrupt as exc:
         _say("terminated" if isinstance(exc, exitcodes.Terminated) else "interrupted")

@@ -18,6 +18,7 @@ from jobwatch.cli.values import (
     count,
     duration,
     flag,
+    output_path,
     ratio,
     seconds,
     text,
@@ -213,6 +214,25 @@ SHARED: tuple[Option, ...] = (
         "cancel_on_interrupt",
         ("--cancel-on-interrupt",),
         "Before exiting 130 (or 143, 129), cancel the jobs that are not finished (within 10 s).",
+    ),
+    # -- files for CI (README: CI recipes); a path per run, so not in [defaults] --
+    Option(
+        "summary_file",
+        ("--summary-file",),
+        "At the end, write the run's Markdown summary (a Mermaid chart of the run with --watch, "
+        "then the table of jobs) to PATH, atomically; never changes the exit code.",
+        output_path,
+        metavar="PATH",
+        in_defaults=False,
+    ),
+    Option(
+        "jobs_out",
+        ("--jobs-out",),
+        "At the end, write the final JOB list and the exit code as JSON (as a one-off --json "
+        "check prints them) to PATH, atomically; never changes the exit code.",
+        output_path,
+        metavar="PATH",
+        in_defaults=False,
     ),
 )
 

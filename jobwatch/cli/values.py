@@ -70,6 +70,16 @@ def text(value: Raw, where: str) -> str:
     return str(value)
 
 
+def output_path(value: Raw, where: str) -> str:
+    """A file to write: a path, not empty and without a NUL or another control character."""
+    path = str(value) if not isinstance(value, bool) else ""
+    if not path.strip():
+        raise UsageError(f"{where} must name a file")
+    if any(ord(char) < 32 or ord(char) == 127 for char in path):
+        raise UsageError(f"{where}: a file name with a control character is refused")
+    return path
+
+
 def choice(enum: type[StrEnum]) -> Convert:
     def convert(value: Raw, where: str) -> StrEnum:
         try:

@@ -57,6 +57,8 @@ class RunOptions:
     on_job_end: str | None = None
     cancel_on_timeout: bool = False
     cancel_on_interrupt: bool = False
+    summary_file: str | None = None  # --summary-file PATH
+    jobs_out: str | None = None  # --jobs-out PATH
     reattach_hint: str | None = None
     # The jobs are the run's own and stop with it (`jobwatch demo`'s simulator).
     jobs_end_with_run: bool = False

@@ -1,7 +1,9 @@
-"""GitHub Actions: `::error` workflow commands, the step summary table, and step outputs."""
+"""GitHub Actions: `::error` workflow commands, the step summary (the picture of the run, the
+table of jobs) and the step outputs, as text; jobwatch/render/ci.py writes the files."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import TextIO
 
@@ -9,6 +11,7 @@ from jobwatch.core import exitcodes
 from jobwatch.core.models import JobState, JobStatus, job_name
 from jobwatch.render import reasons
 from jobwatch.render.text import amount, percent
+from jobwatch.render.timeline import Timeline, chart
 
 _ANNOTATED = (JobState.FAILED, JobState.CANCELLED, JobState.STALLED)
 
@@ -25,10 +28,8 @@ def is_github_actions(env: Mapping[str, str]) -> bool:
     return env.get("GITHUB_ACTIONS") == "true"
 
 
-def report(
-    jobs: Sequence[JobStatus], exit_code: int, env: Mapping[str, str], commands: TextIO
-) -> None:
-    """Everything GitHub Actions gets at the end of a run."""
+def error_annotations(jobs: Sequence[JobStatus], commands: TextIO) -> None:
+    """An `::error` workflow command for each failed, cancelled or stalled job."""
     for job in jobs:
         if job.state in _ANNOTATED:
             title = _escape_property(f"jobwatch: {job_name(job)} {job.state.value}")
@@ -38,43 +39,64 @@ def report(
             detail = _escape_data("\n".join(lines))
             commands.write(f"::error title={title}::{detail}\n")
     commands.flush()
-    _append(env, "GITHUB_STEP_SUMMARY", step_summary(jobs, exit_code))
-    _append(env, "GITHUB_OUTPUT", _outputs(exit_code))
 
 
-def report_error(message: str, exit_code: int, env: Mapping[str, str], commands: TextIO) -> None:
-    """What GitHub Actions gets when jobwatch stops before reading any job (usage error,
-    missing key): an annotation, a summary line and the step outputs."""
+def error_annotation(message: str, exit_code: int, commands: TextIO) -> None:
+    """The `::error` workflow command for a run that stopped before reading any job."""
     state = exitcodes.name(exit_code)
     commands.write(
         f"::error title={_escape_property(f'jobwatch: {state}')}::{_escape_data(message)}\n"
     )
     commands.flush()
-    _append(
-        env,
-        "GITHUB_STEP_SUMMARY",
-        f"### jobwatch: {state} (exit code {exit_code})\n\n{message}\n\n",
-    )
-    _append(env, "GITHUB_OUTPUT", _outputs(exit_code))
 
 
-def _outputs(exit_code: int) -> str:
+def warning(message: str) -> str:
+    """A `::warning` workflow command (one line)."""
+    return f"::warning title=jobwatch::{_escape_data(message)}"
+
+
+def outputs(exit_code: int) -> str:
+    """The step outputs `state` and `exit_code`, as GITHUB_OUTPUT lines."""
     return f"state={exitcodes.name(exit_code)}\nexit_code={exit_code}\n"
 
 
-def _append(env: Mapping[str, str], variable: str, text: str) -> None:
-    path = env.get(variable)
-    if path:
-        with open(path, "a", encoding="utf-8") as out:
-            out.write(text)
+def stop_summary(message: str, exit_code: int) -> str:
+    """The summary of a run that stopped before reading any job (usage error, missing key)."""
+    return (
+        f"### jobwatch: {exitcodes.name(exit_code)} (exit code {exit_code})\n\n{cell(message)}\n\n"
+    )
 
 
-def step_summary(jobs: Sequence[JobStatus], exit_code: int) -> str:
-    """A Markdown table of the jobs."""
+# Markdown that acts inside a line, and what starts a block at the start of a list item.
+_INLINE = re.compile(r"([\\`*_\[\]|~])")
+_ORDERED = re.compile(r"^\d+(?=[.)])")
 
-    def cell(text: str) -> str:
-        return text.replace("|", "\\|").replace("\n", " ")
 
+def cell(text: str) -> str:
+    """Provider text as Markdown that shows as written and starts nothing (a table cell, a
+    list item): one line, HTML characters as entities, Markdown punctuation escaped."""
+    line = " ".join(text.split())
+    line = line.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    line = _INLINE.sub(r"\\\1", line)
+    if line[:1] in ("#", "+", "=", "-"):  # a heading, a list, a setext underline
+        return "\\" + line
+    return _ORDERED.sub(r"\g<0>\\", line)  # `1.`: an ordered list
+
+
+def code(text: str) -> str:
+    """Text as a Markdown code span (in a table: pipes escaped), whatever backticks it holds."""
+    line = " ".join(text.split()).replace("|", "\\|")
+    run = max((len(part) for part in re.findall(r"`+", line)), default=0)
+    fence = "`" * (run + 1)
+    pad = " " if line.startswith("`") or line.endswith("`") else ""
+    return f"{fence}{pad}{line}{pad}{fence}"
+
+
+def step_summary(
+    jobs: Sequence[JobStatus], exit_code: int, timeline: Timeline | None = None
+) -> str:
+    """The run's Markdown: the picture of a watch (given its `timeline`), then a table of the
+    jobs and each job's reasons."""
     lines = [
         f"### jobwatch: {exitcodes.name(exit_code)} (exit code {exit_code})",
         "",
@@ -87,14 +109,14 @@ def step_summary(jobs: Sequence[JobStatus], exit_code: int) -> str:
         lines.append(
             "| "
             + " | ".join(
-                cell(text)
+                text
                 for text in (
-                    job.provider,
-                    f"`{ident}`",
+                    cell(job.provider),
+                    code(ident),
                     job.state.value,
-                    job.status,
-                    progress,
-                    job.message or "",
+                    cell(job.status),
+                    cell(progress),
+                    cell(job.message or ""),
                 )
             )
             + " |"
@@ -104,4 +126,5 @@ def step_summary(jobs: Sequence[JobStatus], exit_code: int) -> str:
         if details:
             lines += ["", f"**{cell(job_name(job))}**", ""]
             lines += [f"- {cell(line.removeprefix('  '))}" for line in details]
-    return "\n".join(lines) + "\n\n"
+    picture = chart(jobs, timeline) if timeline is not None else ""
+    return picture + "\n".join(lines) + "\n\n"

@@ -1,6 +1,6 @@
 """Why a job ended the way it did, as lines for after the final frame or summary (printed in
-one place, jobwatch/run.py `_print_result`, for every mode), the GitHub step summary and its
-`::error` annotation (README: Output, Gates).
+one place, jobwatch/render/result.py `print_result`, for every mode), the GitHub step summary
+and its `::error` annotation (README: Output, Gates).
 
 - `end_lines(jobs)`: every line printed after the last frame or summary, with its style: for
   a job whose state jobwatch could not learn `jobwatch: error: NAME: ERROR`, for the others

@@ -12,7 +12,7 @@ from jobwatch.core import exitcodes
 from jobwatch.core.models import JobStatus
 from jobwatch.core.settings import ProgressMode, RunOptions
 from jobwatch.core.text import duration
-from jobwatch.render import github, jsonout, reasons
+from jobwatch.render import ci, jsonout, reasons
 from jobwatch.render.console import make_console, stderr_console, wants_live
 from jobwatch.render.notices import say
 from jobwatch.render.text import outcome_line, wrap_line
@@ -20,6 +20,7 @@ from jobwatch.streams import Streams, isatty
 
 if TYPE_CHECKING:
     from jobwatch.core.cancels import CancelResult
+    from jobwatch.render.timeline import Timeline
 
 
 def print_result(
@@ -32,11 +33,13 @@ def print_result(
     *,
     elapsed: float = 0.0,
     timed_out: bool = False,
+    timeline: Timeline | None = None,
 ) -> None:
     """The end of a check or watch. `interrupted`: 130, 143 or 129; `cancels`: what asking
     the unfinished jobs to stop came to (--cancel-on-timeout, --cancel-on-interrupt);
     `elapsed`: how long the watch took; `timed_out`: the deadline passed with jobs not
-    finished.
+    finished; `timeline`: when each job first answered (the picture in the summary of a
+    watch).
 
     A watch that drew its progress (or was asked for none) ends with the summary line
     (`3 jobs: 2 succeeded, 1 failed in 1m05s (exit code 1)`), then the reasons of the jobs
@@ -76,8 +79,8 @@ def print_result(
             whole = text.startswith("  jobwatch ")
             for part in wrap_line(text, None if whole else width):
                 err.print(part, style=style, markup=False, highlight=False, soft_wrap=True)
-    if github.is_github_actions(streams.env):
-        github.report(jobs, code, streams.env, streams.stderr)
+    files = ci.Files.of(streams.env, options.summary_file, options.jobs_out)
+    ci.report_run(jobs, code, files, streams.stderr, timeline if options.watch else None)
     if options.watch:
         return
     if options.json:
@@ -138,15 +141,15 @@ def _hint(
 
 def print_empty(options: RunOptions, streams: Streams) -> None:
     """The result of a check or watch of no jobs (a listing found none): the JSON on stdout
-    and the GitHub outputs."""
+    and what CI reads (the GitHub outputs, --summary-file, --jobs-out)."""
     if options.json and options.watch:
         streams.stdout.write(jsonout.dumps({"event": "summary", "jobs": [], "exit_code": 0}))
         streams.stdout.write("\n")
         streams.stdout.flush()
     elif options.json:
         jsonout.print_document(streams.stdout, [], 0)
-    if github.is_github_actions(streams.env):
-        github.report([], 0, streams.env, streams.stderr)
+    files = ci.Files.of(streams.env, options.summary_file, options.jobs_out)
+    ci.report_run([], 0, files, streams.stderr)
 
 
 def cancel_line(result: CancelResult) -> str:

@@ -93,6 +93,7 @@ def check(
         cancels,
         elapsed=elapsed,
         timed_out=watched.timed_out,
+        timeline=watched.timeline,
     )
     session.notify(jobs, code)
     return code

@@ -19,6 +19,7 @@ from jobwatch.poll.settings import JobGroup, PollSettings
 from jobwatch.render import jsonout
 from jobwatch.render.console import auto_color, make_console, wants_live
 from jobwatch.render.notices import NoticesReporter
+from jobwatch.render.timeline import Timeline
 from jobwatch.session.session import Session
 from jobwatch.streams import Streams
 
@@ -47,6 +48,7 @@ class Watched:
     exit_code: int
     timed_out: bool
     interrupted: int | None
+    timeline: Timeline  # when each job first answered: the picture in the summary
 
 
 def watch(session: Session, groups: Sequence[JobGroup]) -> Watched:
@@ -57,7 +59,8 @@ def watch(session: Session, groups: Sequence[JobGroup]) -> Watched:
     intervals = {
         group.provider.name: options.interval or group.provider.default_interval for group in groups
     }
-    reporters = pick_reporters(options, session.streams, intervals)
+    timeline = Timeline()
+    reporters = [timeline, *pick_reporters(options, session.streams, intervals)]
     if session.hooks is not None:
         # On a live view a hook's lines print above it, not into it.
         for reporter in reporters:
@@ -76,6 +79,7 @@ def watch(session: Session, groups: Sequence[JobGroup]) -> Watched:
         exit_code=poller.exit_code(interrupted=interrupted),
         timed_out=poller.timed_out,
         interrupted=interrupted,
+        timeline=timeline,
     )
     for reporter in reporters:
         reporter.finish(watched.jobs, watched.exit_code, interrupted is not None)

@@ -36,16 +36,20 @@ Its id's suffix picks its story:
 - ``-flaky``      the first request gets a proxy's HTML 502 page, the second a connection
                   closed without any answer; then the default story.
 - ``-gone``       not found, in the provider's shape (Bright Data / Firecrawl HTTP 404,
-                  Zilliz / Milvus code 2100, Coze code 4200, all three in HTTP 200 bodies).
+                  Zilliz / Milvus code 2100, Zilliz Cloud jobs 96026, Coze code 4200, Coze
+                  workflow runs 4314, all in HTTP 200 bodies).
 - ``-big``        (Firecrawl) about 10 MB of scraped ``data`` in every status body: 10
                   documents of 1 MB are done at the first request, 100 in all, 10 per page.
 - ``-uncommitted`` (Milvus) a two-phase import that stops in ``Uncommitted`` at progress 99
                   and stays there (it waits for a /commit the simulator never gets); the
                   only kind of job Milvus ``/abort`` accepts.
+- ``-action``     (Coze chats) runs for 3 s, then waits in ``requires_action`` for tool
+                  outputs and stays there; a cancel answers it 4104.
 
 An id containing ``-oldserver`` gets an HTML 404 on Firecrawl's v2 batch /errors route (the
-Aug-2025 server lacked it); v1 answers. Cancel (Firecrawl, Bright Data, Milvus abort) stops a
-running job where it is: it then reads ``cancelled`` / ``canceled`` / ``Failed``.
+Aug-2025 server lacked it); v1 answers. Cancel (Firecrawl, Bright Data, Milvus abort, Coze
+chats) stops a running job where it is: it then reads ``cancelled`` / ``canceled`` /
+``Failed``.
 
 Credentials: a missing ``Authorization: Bearer`` header and the key ``bad-key`` get each
 provider's auth error; any other token is accepted. Faults come after the auth check and

@@ -19,7 +19,9 @@ class Phase(Enum):
     RUNNING = "running"
     SUCCEEDED = "succeeded"
     FAILED = "failed"
-    PAUSED = "paused"  # Milvus two-phase import waiting for /commit: not done, never moves
+    # Waiting for someone's action, not done, never moves: a Milvus two-phase import waiting
+    # for /commit, a Coze chat waiting for tool outputs.
+    PAUSED = "paused"
     CANCELLED = "cancelled"  # cancelled (Milvus: aborted) by a request; terminal
 
 
@@ -106,10 +108,12 @@ STORIES: dict[str, Story] = {
     "gone": Story("gone", _NORMAL, gone=True),
     "big": Story("big", _NORMAL, big=True),
     "uncommitted": Story("uncommitted", Timeline(1.0, 10.0, Phase.PAUSED, end_fraction=0.99)),
+    # Runs for 3 s, then waits for tool outputs (`requires_action`) and stays there.
+    "action": Story("action", Timeline(1.0, 4.0, Phase.PAUSED, end_fraction=0.5)),
 }
 
 # Suffixes that only mean something at some providers; elsewhere the id runs the default story.
-_PROVIDER_ONLY = {"big": {"firecrawl"}, "uncommitted": {"milvus"}}
+_PROVIDER_ONLY = {"big": {"firecrawl"}, "uncommitted": {"milvus"}, "action": {"coze-chat"}}
 
 
 def story_for(provider: str, job_id: str) -> Story:

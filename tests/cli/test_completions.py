@@ -84,10 +84,14 @@ def test_watch_completes_the_reference_prefixes(tmp_path: Path) -> None:
     assert _complete("jobwatch watch ", tmp_path) == [
         "brightdata:",
         "zilliz:",
+        "zilliz-job:",
         "coze:",
+        "coze-workflow:",
+        "coze-chat:",
         "firecrawl:",
         "firecrawl-crawl:",
     ]
+    assert _complete("jobwatch watch coze", tmp_path) == ["coze:", "coze-workflow:", "coze-chat:"]
     assert _complete("jobwatch watch firecrawl:a fi", tmp_path) == [
         "firecrawl:",
         "firecrawl-crawl:",

@@ -18,5 +18,13 @@ def test_demo_watches_all_four_providers_to_success(run_jobwatch: Callable[..., 
     providers = {line.split("summary: ")[1].split()[0] for line in summaries}
     assert providers == {"brightdata", "zilliz", "coze", "firecrawl"}
     assert all("succeeded" in line for line in summaries)
-    assert len(summaries) == 7  # 1 snapshot, 1 import, 3 documents, 1 batch, 1 crawl
-    assert "] 7 jobs: 7 succeeded in " in result.stderr.splitlines()[-1]
+    # 1 snapshot, 1 import, 1 control-plane job, 3 documents, 1 workflow run, 1 chat, 1 batch,
+    # 1 crawl
+    assert len(summaries) == 10
+    assert "] 10 jobs: 10 succeeded in " in result.stderr.splitlines()[-1]
+    names = {" ".join(line.split("summary: ")[1].split()[:2]) for line in summaries}
+    assert {
+        "zilliz job-03e1eefbd82dmo2oedemo",
+        "coze 7429635394645390123/7431040978805850123",
+        "coze 7381365856095480123/7381371876397940123",
+    } <= names

@@ -90,7 +90,7 @@ def test_provider_text_is_clean_in_ndjson_and_progress_lines(tmp_path: Path, via
     with HostileServer(by_job(ROUTES)) as server:
         ran = jobwatch(
             tmp_path, "watch", "firecrawl:S", "firecrawl:F", "firecrawl:E", "--base-url",
-            server.url, "--json", "--progress", "plain", "--interval", "0.1", "--timeout", "1",
+            server.url, "--json", "--progress", "plain", "--interval", "0.1", "--timeout", "4",
             "--max-retries", "0", env=path_env(via, FIRECRAWL_API_KEY=KEY),
         )  # fmt: skip
     assert ran.code == 1, ran.stderr  # F failed: that outranks the timeout

@@ -37,8 +37,12 @@ DOCUMENTED = {
     ("zilliz", "import", "milvus_status"): "POST /v2/vectordb/jobs/import/describe",
     ("zilliz", "import", "running"): "POST /v2/vectordb/jobs/import/list",  # #running-jobs
     ("zilliz", "import", "cancel"): "POST /v2/vectordb/jobs/import/abort",  # #cancel
+    ("zilliz", "job", "status"): "GET /v2/jobs/{}",  # zilliz.md#control-plane-jobs
     ("coze", "document", "status"): "POST /v1/datasets/{}/process",  # coze.md#status
     ("coze", "document", "running"): "POST /open_api/knowledge/document/list",
+    ("coze", "workflow", "status"): "GET /v1/workflows/{}/run_histories/{}",  # #workflow-runs
+    ("coze", "chat", "status"): "GET /v3/chat/retrieve",  # coze.md#chats
+    ("coze", "chat", "cancel"): "POST /v3/chat/cancel",  # coze.md#chat-cancel
     ("firecrawl", "batch", "status"): "GET /v2/batch/scrape/{}",  # the OpenAPI file
     ("firecrawl", "batch", "errors"): "GET /{}/batch/scrape/{}/errors",  # #job-errors
     ("firecrawl", "batch", "cancel"): "DELETE /v2/batch/scrape/{}",  # #cancel
@@ -125,8 +129,12 @@ CASES: list[tuple[str, str, str, dict[str, Any], tuple[Call, Parse]]] = [
     ("zilliz", "import", "running", {"cluster_id": "in01-sim"}, _RUNNING),
     ("zilliz", "import", "milvus_status", {}, _status("448761313698322011-uncommitted")),
     ("zilliz", "import", "cancel", {}, _cancel("448761313698322011-uncommitted")),
+    ("zilliz", "job", "status", {}, _status("job-03e1eefbd82dmo2oeb8pe2")),
     ("coze", "document", "status", {"dataset_id": "744123"}, _status("744258")),
     ("coze", "document", "running", {"dataset_id": "744123"}, _RUNNING),
+    ("coze", "workflow", "status", {"workflow_id": "742963"}, _status("743104")),
+    ("coze", "chat", "status", {"conversation_id": "738136"}, _status("738137")),
+    ("coze", "chat", "cancel", {"conversation_id": "738136"}, _cancel("738138")),
     ("firecrawl", "batch", "status", {}, _status("fc-1")),
     ("firecrawl", "crawl", "status", {}, _status("fc-1")),
     ("firecrawl", "batch", "errors", {}, _errors("v2")),
@@ -168,8 +176,12 @@ def test_every_endpoint_is_answered_by_the_simulator_in_the_shape_the_provider_r
         "POST /v2/vectordb/jobs/import/list",
         "POST /v2/vectordb/jobs/import/describe",
         "POST /v2/vectordb/jobs/import/abort",
+        "GET /v2/jobs/job-03e1eefbd82dmo2oeb8pe2",
         "POST /v1/datasets/744123/process",
         "POST /open_api/knowledge/document/list",
+        "GET /v1/workflows/742963/run_histories/743104",
+        "GET /v3/chat/retrieve",
+        "POST /v3/chat/cancel",
         "GET /v2/batch/scrape/fc-1",
         "GET /v2/crawl/fc-1",
         "GET /v2/batch/scrape/fc-1/errors",

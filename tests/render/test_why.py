@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 
 from jobwatch.core.models import Item, JobState
-from jobwatch.render import github, reasons
+from jobwatch.render import ci, reasons
 from tests.render._support import FC_ID, brightdata, coze, firecrawl, zilliz
 
 ERRORS = [
@@ -14,6 +14,12 @@ ERRORS = [
     for n in range(20)
 ]
 ERRORS[1]["code"] = None
+
+
+def report(jobs, exit_code, env, commands):
+    """The end of a run in GitHub Actions, as session/run.py reports it."""
+    files = ci.Files.of({"GITHUB_ACTIONS": "true", **env}, None, None)
+    ci.report_run(jobs, exit_code, files, commands)
 
 
 def short_crawl():  # noqa: ANN201 - JobStatus
@@ -114,7 +120,7 @@ def test_the_unjudged_note_names_the_jobs_once():
 def test_github_annotation_and_step_summary_carry_the_first_errors(tmp_path):
     summary = tmp_path / "summary.md"
     commands = io.StringIO()
-    github.report([short_crawl()], 1, {"GITHUB_STEP_SUMMARY": str(summary)}, commands)
+    report([short_crawl()], 1, {"GITHUB_STEP_SUMMARY": str(summary)}, commands)
     (annotation,) = commands.getvalue().splitlines()
     assert annotation == (
         f"::error title=jobwatch%3A firecrawl {FC_ID} failed::12 of 40 pages (30 %25) < "
@@ -127,7 +133,8 @@ def test_github_annotation_and_step_summary_carry_the_first_errors(tmp_path):
     )
     text = summary.read_text(encoding="utf-8")
     assert (
-        f"\n**firecrawl {FC_ID}**\n\n- https://x.example/0 — reset 0 (SCRAPE_SITE_ERROR)\n" in text
+        f"\n**firecrawl {FC_ID}**\n\n- https://x.example/0 — reset 0 (SCRAPE\\_SITE\\_ERROR)\n"
+        in text
     )
     assert "- … and 23 more errors\n" in text
 
@@ -138,7 +145,7 @@ def test_github_annotates_a_stalled_job_and_says_stalled(tmp_path):
     job = firecrawl(16, 40, "scraping", JobState.STALLED).replace(
         message="no change since 12:03:04 UTC (for 20s)"
     )
-    github.report([job], 5, {"GITHUB_OUTPUT": str(outputs)}, commands)
+    report([job], 5, {"GITHUB_OUTPUT": str(outputs)}, commands)
     assert commands.getvalue() == (
         f"::error title=jobwatch%3A firecrawl {FC_ID} stalled::"
         "no change since 12:03:04 UTC (for 20s)\n"

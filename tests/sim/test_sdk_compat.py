@@ -9,6 +9,7 @@ Each SDK is optional: these tests skip where it is not installed. To run them:
 from __future__ import annotations
 
 import gc
+import io
 import warnings
 from collections.abc import Iterator
 from types import ModuleType
@@ -195,6 +196,63 @@ def test_cozepy_raises_the_error_codes(
     with pytest.raises(cozepy.CozeAPIError) as raised:
         coze.datasets.process(dataset_id="73850937", document_ids=[document_id])
     assert raised.value.code == code and raised.value.logid
+
+
+def test_cozepy_reads_a_workflow_run_until_it_ends(cozepy: Any, fast_sim: SimServer) -> None:
+    coze = cozepy.Coze(auth=cozepy.TokenAuth("pat_test"), base_url=fast_sim.base_url)
+    histories = coze.workflows.runs.run_histories
+
+    def read(execute_id: str) -> Any:
+        return histories.retrieve(workflow_id="7429635394645390123", execute_id=execute_id)
+
+    first = read("7431040978805850123")
+    assert first.execute_status == cozepy.WorkflowExecuteStatus.RUNNING
+    assert first.run_mode == 2 and first.error_code == 0  # its validator reads "" as 0
+    done = poll_until(lambda: read("7431040978805850123"), lambda r: r.execute_status != "Running")
+    assert done.execute_status == cozepy.WorkflowExecuteStatus.SUCCESS and done.output
+    failed = poll_until(
+        lambda: read("7431040978805850-fail"), lambda r: r.execute_status != "Running"
+    )
+    assert failed.execute_status == cozepy.WorkflowExecuteStatus.FAIL
+    assert failed.error_code > 0 and failed.error_message
+    with pytest.raises(cozepy.CozeAPIError) as raised:
+        read("1-gone")
+    assert raised.value.code == 4314
+
+
+def test_cozepy_retrieves_and_cancels_chats(cozepy: Any) -> None:
+    log = io.StringIO()
+    with start_sim(port=0, speed=50, log=log) as sim:
+        coze = cozepy.Coze(auth=cozepy.TokenAuth("pat_test"), base_url=sim.base_url)
+        _chats(cozepy, coze)
+    retrieves = [
+        line.split()[1] for line in log.getvalue().splitlines() if "/v3/chat/retrieve" in line
+    ]
+    assert retrieves and set(retrieves) == {"POST"}  # cozepy sends retrieve as POST
+
+
+def _chats(cozepy: Any, coze: Any) -> None:
+    conversation = "7381365856095480123"
+
+    def read(chat_id: str) -> Any:
+        return coze.chat.retrieve(conversation_id=conversation, chat_id=chat_id)  # sent as POST
+
+    first = read("7381371876397940123")
+    assert (first.id, first.conversation_id) == ("7381371876397940123", conversation)
+    assert first.status == cozepy.ChatStatus.CREATED
+    done = poll_until(lambda: read("7381371876397940123"), lambda c: c.status == "completed")
+    assert done.usage is not None and done.usage.token_count == 298
+    failed = poll_until(lambda: read("c-fail"), lambda c: c.status == "failed")
+    assert failed.last_error is not None and failed.last_error.code and failed.last_error.msg
+    waiting = poll_until(lambda: read("c-action"), lambda c: c.status == "requires_action")
+    assert waiting.required_action is not None
+    assert waiting.required_action.submit_tool_outputs.tool_calls[0].function.name
+    read("c-slow")
+    cancelled = coze.chat.cancel(conversation_id=conversation, chat_id="c-slow")
+    assert cancelled.status == cozepy.ChatStatus.CANCELED
+    with pytest.raises(cozepy.CozeAPIError) as raised:
+        coze.chat.cancel(conversation_id=conversation, chat_id="c-action")
+    assert raised.value.code == 4104
 
 
 # --- pymilvus bulk_writer ---------------------------------------------------------------------

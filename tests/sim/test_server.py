@@ -63,6 +63,11 @@ DATASET = "gd_l1viktl72bvl7bjuj0"
         ("DELETE", "/v2/batch/scrape/b9", None, dict),
         ("GET", "/v1/crawl/c9/errors", None, dict),
         ("GET", "/v1/batch/scrape/b9/errors", None, dict),
+        ("GET", "/v2/jobs/job-9", None, dict),
+        ("GET", "/v1/workflows/742/run_histories/743", None, dict),
+        ("GET", "/v3/chat/retrieve?conversation_id=7381&chat_id=7382", None, dict),
+        ("POST", "/v3/chat/retrieve?conversation_id=7381&chat_id=7382", None, dict),
+        ("POST", "/v3/chat/cancel", {"conversation_id": "7381", "chat_id": "7383"}, dict),
     ],
 )
 def test_every_new_endpoint_answers_over_sockets_with_a_query_string(

@@ -34,6 +34,10 @@ def book(clock: FakeClock, speed: float = 1.0) -> SimJobs:
         ("brightdata", "abc-stall", "stall"),
         ("milvus", "abc-late", "late"),
         ("firecrawl", "b-oldserver-partial", "partial"),
+        ("coze-chat", "7381/c-action", "action"),
+        ("coze", "7442-action", "default"),  # requires_action is a chat's
+        ("coze-workflow", "742/743-fail", "fail"),
+        ("zilliz-job", "job-1-stall", "stall"),
     ],
 )
 def test_the_id_suffix_picks_the_story(provider: str, job_id: str, story: str) -> None:

@@ -34,6 +34,7 @@ class Document(Coze):
         "jobwatch coze 7441234567890123456 7442585813587689472 --region cn --watch",
     )
     id_metavar = "DOCUMENT_ID"
+    id_help = "The documents' ids."
     dataset_id: str  # its context field
     context_fields = (
         ContextField("dataset_id", "The knowledge base.", metavar="DATASET_ID", required=True),

@@ -1,8 +1,9 @@
-"""Zilliz Cloud `getProgress` and self-hosted Milvus `describe` / `get_progress` imports.
+"""Zilliz Cloud `getProgress` and self-hosted Milvus `describe` / `get_progress` imports, and
+Zilliz Cloud control-plane jobs (`GET /v2/jobs/{id}`, at the end).
 
-Both answer HTTP 200 with `{"code", "message"}` on errors (docs/providers/zilliz.md#errors). Every
-job imports three files that progress at different rates; the job's progress is their
-size-weighted mean.
+Both import APIs answer HTTP 200 with `{"code", "message"}` on errors
+(docs/providers/zilliz.md#errors). Every job imports three files that progress at different
+rates; the job's progress is their size-weighted mean.
 """
 
 from __future__ import annotations
@@ -407,6 +408,42 @@ def cancel(request: SimRequest, book: SimJobs) -> Reply:
         )
     book.cancel("milvus", job_id)  # a failed or aborted job: a no-op success
     return json_reply({"code": 0, "data": {}})
+
+
+# -- Zilliz Cloud control-plane jobs: `GET /v2/jobs/{JOB_ID}`
+# (docs/providers/zilliz.md#control-plane-jobs).
+#
+# API key only; errors are HTTP 200 `{"code", "message"}` (21119 a rejected key, 96026 an
+# unknown job). `progress` is a percent in a string; `endTime` is empty until the job ends.
+# The job's `type` is picked from its id. There is no cancel in REST, so a job never reads
+# CANCELED here.
+
+JOB_TYPES = ("BACKUP", "RESTORE", "MIGRATION", "IMPORT", "CLONE_COLLECTION")
+JOB_FAILURE = "restore failed: the target cluster in01-sim has not enough storage left"
+_JOB_STATES = phase_words("PENDING", "IN_PROGRESS", "SUCCESSFUL", "FAILED", "CANCELED")
+JOB_NOT_FOUND = "Job not found. Please check your request parameter."
+
+
+def job_status(request: SimRequest, book: SimJobs, job_id: str) -> Reply:
+    """Zilliz Cloud `GET /v2/jobs/{JOB_ID}` (Describe Job)."""
+    if not request.authorized():
+        return _error(21119, "The apikey is illegal.")
+    visit = visit_job(book, "zilliz-job", job_id, FAULTS, _error(96026, JOB_NOT_FOUND))
+    if isinstance(visit, Reply):
+        return visit
+    snapshot = visit.snapshot
+    phase = snapshot.phase
+    percent = 100 if phase is Phase.SUCCEEDED else int(100 * snapshot.fraction)
+    data = {
+        "jobId": job_id,
+        "type": JOB_TYPES[zlib.crc32(job_id.encode()) % len(JOB_TYPES)],
+        "status": _JOB_STATES[phase],
+        "progress": str(percent),
+        "startTime": iso_seconds(snapshot.started_at),
+        "endTime": iso_seconds(snapshot.finished_at) if snapshot.finished_at else "",
+        "reason": JOB_FAILURE if phase is Phase.FAILED else "",
+    }
+    return json_reply({"code": 0, "data": data})
 
 
 # Milvus's older name for describe, which its servers still answer.
