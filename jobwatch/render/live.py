@@ -164,10 +164,8 @@ class LiveView:
         rates = {key: self._rate(key, now) for key in shown}
         for key in shown:
             eta, rate, job = etas[key], rates[key], self.jobs[key]
-            end = self.finished_at.get(key, now)
-            self.natural.widen(elapsed=len(duration(end - self.started)))
             if eta is not None:
-                self.natural.widen(eta=len(f"eta {duration(eta)}"))
+                self.natural.widen(eta=1)
             if rate is not None:
                 self.natural.widen(
                     rate=len(rate_text(rate, job.unit)), rate_bare=len(rate_text(rate, None))

@@ -50,6 +50,8 @@ def choose(
 STATUS_MAX = 16  # `retry 12 in 59s`, `not found yet`, the providers' words
 BAR_MAX = 24
 PERCENT = 4  # 100%
+ELAPSED = 6  # 59m59s, 2h03m: fixed, so the columns after it never shift
+ETA = 10  # eta 59m59s
 NOTE_WANT = 32  # a retry note or a reason, before the bar shrinks for it
 NOTE_MIN = 10
 
@@ -94,8 +96,7 @@ class Natural:
     counts_bare: int = 0  # `100/100`
     rate: int = 0  # `12 pages/s`
     rate_bare: int = 0  # `12/s`
-    elapsed: int = 2  # `0s`
-    eta: int = 0  # `eta 5s`
+    eta: int = 0  # `eta 5s`: 0 until an ETA is shown, then ETA
 
     def widen(self, **widths: int) -> None:
         for name, width in widths.items():
@@ -105,8 +106,8 @@ class Natural:
 # The order in which columns give way on a narrow terminal: the note (whose whole text follows
 # the last frame anyway) first, then the bar shortens, counts and rates lose their unit, the
 # rate goes; only then do ids shorten (in the middle), and the status (which holds the short
-# forms `retry 2 in 4s` and `not found yet`) after them; the counts go; the percent, the
-# elapsed time and the ETA stay longest, and every row keeps a bar.
+# forms `retry 2 in 4s` and `not found yet`) after them; the counts go, then the elapsed
+# time; the percent and the ETA stay longest, and every row keeps a bar.
 _SHRINK: tuple[tuple[str, int], ...] = (
     ("note", 20),
     ("bar", 16),
@@ -117,15 +118,16 @@ _SHRINK: tuple[tuple[str, int], ...] = (
     ("note", 0),
     ("rate", 0),
     ("bar", 10),
+    ("bar", 8),
     ("ident", 20),
     ("counts", 0),
-    ("bar", 8),
     ("ident", 14),
     ("bar", 6),
     ("ident", 10),
+    ("elapsed", 0),
     ("status", 10),
-    ("provider", 6),
     ("ident", 8),
+    ("provider", 6),
     ("status", 7),
     ("eta", 0),
     ("bar", 3),
@@ -146,8 +148,8 @@ def fit(width: int, natural: Natural, *, notes: bool) -> Columns:
         counts=natural.counts,
         rate=natural.rate,
         percent=PERCENT,
-        elapsed=natural.elapsed,
-        eta=natural.eta,
+        elapsed=ELAPSED,
+        eta=natural.eta and ETA,
         note=NOTE_WANT if notes else 0,
     )
     shrunk: list[tuple[str, int]] = []  # (column, width before), to give back what is spare
