@@ -215,7 +215,8 @@ class Provider(ABC):
         if self.base_url in self.base_urls.values():
             return None
         return (
-            f"the key from {source} was sent to {self.base_url}: if it wants its own key, "
+            f"the key{f' from {source}' if source else ''} was sent to {self.base_url}: if it "
+            "wants its own key, "
             f"pass --api-key or set {variable}"
         )
 

@@ -37,7 +37,12 @@ def examples(text: str) -> list[str]:
     lines = [line.strip() for line in text.rstrip().splitlines()]
     assert "Examples:" in lines, f"no Examples section:\n{text}"
     start = len(lines) - lines[::-1].index("Examples:")
-    shown = [line for line in lines[start:] if line]
+    shown: list[str] = []
+    for line in (line for line in lines[start:] if line):
+        if shown and shown[-1].endswith(" \\"):  # a long example, broken between words
+            shown[-1] = f"{shown[-1][:-2]} {line}"
+        else:
+            shown.append(line)
     assert shown, f"an empty Examples section:\n{text}"
     for line in shown:
         assert re.search(r"(^|\| )jobwatch ", line), f"not an example command: {line!r}"

@@ -80,7 +80,8 @@ def test_a_row_shows_provider_short_id_status_bar_counts_percent_elapsed_and_eta
     clock.now = 15.0
     (line,) = table(view, width=120)
     assert line == (
-        f"firecrawl {FC_ID} scraping {'━' * 4 + '╸':16} 30/100 pages 2.0 pages/s  30%    15s eta 30s"
+        f"firecrawl {FC_ID} scraping {'━' * 4 + '╸':16} 30/100 pages 2.0 pages/s  30%    15s"
+        " eta 30s"
     )
 
 
@@ -179,7 +180,8 @@ FRAMES = {
         "coze       7442585813587689999/7442585813587689472 processing ━━━━━━━━━╸        "
         "                                  40%    15s eta 15s",
         "brightdata s_failed0000000001                      failed                       "
-        "                                          0s            failed to parse file: row 1842: the field 'vector' has 767 dime…",
+        "                                          0s            failed to parse file: row 184"
+        "2: the field 'vector' has 767 dime…",
     ],
 }
 
