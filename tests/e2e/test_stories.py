@@ -120,7 +120,7 @@ def test_slow_job_times_out_with_124(
     summary = result.ndjson()[-1]
     assert summary["exit_code"] == 124
     assert summary["jobs"][0]["state"] in ("pending", "running")
-    assert "--timeout deadline passed" in result.stderr
+    assert "; the --timeout 1s deadline passed after " in result.stderr
 
 
 @pytest.mark.parametrize("provider", list(PROVIDERS))
@@ -192,7 +192,7 @@ def test_ctrl_c_exits_130_and_says_how_to_reattach(
     _, rest = process.communicate(timeout=PROCESS_TIMEOUT)
     assert process.returncode == 130, rest
     assert "interrupted: the jobs keep running" in rest
-    assert f"re-attach with: jobwatch {PROVIDERS[provider](job)[0]}" in rest
+    assert f"re-attach with:\n  jobwatch {PROVIDERS[provider](job)[0]}" in rest
     assert "Traceback" not in rest
 
 
