@@ -156,7 +156,9 @@ def test_plain_lines_on_stderr(
         f"watching 1 job: {PROVIDER_FIELD.get(provider, provider)} "
         + (f"7441234567890123456/{job}" if provider == "coze" else job)
     )
-    assert any("summary:" in line and job in line and "succeeded" in line for line in lines)
+    # The job's end, once: no summary block repeats it (issue 23).
+    ends = [line for line in lines if job in line and " succeeded" in line]
+    assert len(ends) == 1 and "summary:" not in ends[0]
     assert lines[-1].endswith("(exit code 0)")
 
 
