@@ -14,13 +14,15 @@ from jobwatch.cli.help import Command, carries_errors
 from jobwatch.cli.jobs import argument_parameter, epilog, option_parameter, streams_of
 
 HELP = (
-    "Ask the providers to stop jobs: Firecrawl DELETE, Bright Data POST "
-    "/datasets/v3/snapshot/ID/cancel, Milvus /abort, Coze chats POST /v3/chat/cancel. Zilliz "
-    "Cloud and the other Coze kinds have no cancel (exit 2); a job already finished is not an "
-    "error."
+    "Ask the providers to stop jobs: Firecrawl DELETE (batch scrapes, crawls, agents), Bright "
+    "Data POST /datasets/v3/snapshot/ID/cancel (snapshots), Milvus /abort, Coze chats POST "
+    "/v3/chat/cancel. Zilliz Cloud, the other Coze kinds, Firecrawl extracts and Bright Data "
+    "deliveries and Marketplace snapshots have no cancel (exit 2); a job already finished is not "
+    "an error."
 )
 EXAMPLES = (
     "jobwatch cancel firecrawl-crawl:6a1b2c3d-0000-4000-8000-00000000abcd",
+    "jobwatch cancel firecrawl-agent:0c4e8a62-0000-4000-8000-00000000a9e7",
     "jobwatch cancel coze-chat:7381365856095480123/7381371876397940123",
     "jobwatch cancel --file jobs.toml",
 )

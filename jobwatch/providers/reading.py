@@ -94,6 +94,11 @@ class Fields:
                 return number
         raise self._wrong(key, value, "a number")
 
+    def amount(self, key: str) -> int | float | None:
+        """A documented `number` (credits, tokens, a cost): whole ones as integers."""
+        value = self.number(key)
+        return int(value) if value is not None and value.is_integer() else value
+
     def flag(self, key: str) -> bool | None:
         """true or false; None when absent or null."""
         value = self.data.get(key)

@@ -80,9 +80,20 @@ def test_completes_providers_and_option_values(tmp_path: Path) -> None:
     assert "firecrawl" in _complete("jobwatch fi", tmp_path)
 
 
+def test_kind_completes_each_providers_kinds(tmp_path: Path) -> None:
+    assert _complete("jobwatch brightdata --kind ", tmp_path) == [
+        "snapshot",
+        "delivery",
+        "marketplace",
+    ]
+    assert _complete("jobwatch firecrawl x --kind a", tmp_path) == ["agent"]
+
+
 def test_watch_completes_the_reference_prefixes(tmp_path: Path) -> None:
     assert _complete("jobwatch watch ", tmp_path) == [
         "brightdata:",
+        "brightdata-delivery:",
+        "brightdata-marketplace:",
         "zilliz:",
         "zilliz-job:",
         "coze:",
@@ -90,11 +101,15 @@ def test_watch_completes_the_reference_prefixes(tmp_path: Path) -> None:
         "coze-chat:",
         "firecrawl:",
         "firecrawl-crawl:",
+        "firecrawl-agent:",
+        "firecrawl-extract:",
     ]
     assert _complete("jobwatch watch coze", tmp_path) == ["coze:", "coze-workflow:", "coze-chat:"]
     assert _complete("jobwatch watch firecrawl:a fi", tmp_path) == [
         "firecrawl:",
         "firecrawl-crawl:",
+        "firecrawl-agent:",
+        "firecrawl-extract:",
     ]
 
 

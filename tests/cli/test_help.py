@@ -109,7 +109,10 @@ def test_the_command_list_is_not_cut_mid_phrase() -> None:
     result = CliRunner().invoke(app, ["--help"], prog_name="jobwatch", terminal_width=80)
     commands = result.output.split("Commands:")[1].split("Examples:")[0]
     assert "Zilliz Cloud and Milvus import jobs" in commands
-    assert "Firecrawl batch scrapes and crawls" in commands
+    assert "Firecrawl batch scrapes, crawls, agent jobs and extract jobs" in commands
+    assert "Bright Data dataset snapshots, deliveries and Marketplace\n              snapshots" in (
+        commands
+    )
     assert "..." not in commands
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import re
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -33,6 +34,8 @@ DOCUMENTED = {
     ("brightdata", "snapshot", "status"): "GET /datasets/v3/progress/{}",  # brightdata.md#status
     ("brightdata", "snapshot", "running"): "GET /datasets/v3/snapshots",  # #running-jobs
     ("brightdata", "snapshot", "cancel"): "POST /datasets/v3/snapshot/{}/cancel",  # #cancel
+    ("brightdata", "delivery", "status"): "GET /datasets/v3/delivery/{}",  # #deliveries
+    ("brightdata", "marketplace", "status"): "GET /datasets/snapshots/{}",  # #marketplace-...
     ("zilliz", "import", "status"): "POST /v2/vectordb/jobs/import/getProgress",  # #status
     ("zilliz", "import", "milvus_status"): "POST /v2/vectordb/jobs/import/describe",
     ("zilliz", "import", "running"): "POST /v2/vectordb/jobs/import/list",  # #running-jobs
@@ -50,6 +53,9 @@ DOCUMENTED = {
     ("firecrawl", "crawl", "errors"): "GET /{}/crawl/{}/errors",
     ("firecrawl", "crawl", "running"): "GET /v2/crawl/active",  # #running-jobs
     ("firecrawl", "crawl", "cancel"): "DELETE /v2/crawl/{}",
+    ("firecrawl", "agent", "status"): "GET /v2/agent/{}",  # the OpenAPI file; #agent
+    ("firecrawl", "agent", "cancel"): "DELETE /v2/agent/{}",  # #agent-cancel
+    ("firecrawl", "extract", "status"): "GET /v2/extract/{}",  # the OpenAPI file; #extract
 }
 
 
@@ -70,10 +76,11 @@ def test_every_declared_endpoint_is_the_documented_one() -> None:
 def test_firecrawls_v2_endpoints_are_in_its_openapi_file() -> None:
     spec = json.loads(OPENAPI.read_text(encoding="utf-8"))
     assert spec["servers"] == [{"url": "https://api.firecrawl.dev/v2"}]
-    paths = {path: set(item) for path, item in spec["paths"].items()}
+    # Parameters by position: the file names them `{id}` or `{jobId}`.
+    paths = {re.sub(r"\{\w+\}", "{}", path): set(item) for path, item in spec["paths"].items()}
     for cls in PROVIDERS["firecrawl"].kinds:
         for what, endpoint in cls.endpoints.items():
-            values = {"version": "v2", "job_id": "{id}"}
+            values = {"version": "v2", "job_id": "{}"}
             path = endpoint.path.format(**values).removeprefix("/v2")
             assert endpoint.method.lower() in paths.get(path, set()), (cls.kind, what, path)
 
@@ -125,6 +132,8 @@ CASES: list[tuple[str, str, str, dict[str, Any], tuple[Call, Parse]]] = [
     ("brightdata", "snapshot", "status", {}, _status("s_sim1")),
     ("brightdata", "snapshot", "running", {"dataset_id": "gd_sim"}, _RUNNING),
     ("brightdata", "snapshot", "cancel", {}, _cancel("s_sim1")),
+    ("brightdata", "delivery", "status", {}, _status("d_sim1")),
+    ("brightdata", "marketplace", "status", {}, _status("snap_sim1")),
     ("zilliz", "import", "status", {"cluster_id": "in01-sim"}, _status("job-sim1")),
     ("zilliz", "import", "running", {"cluster_id": "in01-sim"}, _RUNNING),
     ("zilliz", "import", "milvus_status", {}, _status("448761313698322011-uncommitted")),
@@ -142,6 +151,9 @@ CASES: list[tuple[str, str, str, dict[str, Any], tuple[Call, Parse]]] = [
     ("firecrawl", "crawl", "running", {}, _RUNNING),
     ("firecrawl", "batch", "cancel", {}, _cancel("fc-2")),
     ("firecrawl", "crawl", "cancel", {}, _cancel("fc-1")),
+    ("firecrawl", "agent", "status", {}, _status("fc-agent1")),
+    ("firecrawl", "agent", "cancel", {}, _cancel("fc-agent1")),
+    ("firecrawl", "extract", "status", {}, _status("fc-extract1")),
 ]
 
 
@@ -172,6 +184,8 @@ def test_every_endpoint_is_answered_by_the_simulator_in_the_shape_the_provider_r
         "GET /datasets/v3/progress/s_sim1",
         "GET /datasets/v3/snapshots",
         "POST /datasets/v3/snapshot/s_sim1/cancel",
+        "GET /datasets/v3/delivery/d_sim1",
+        "GET /datasets/snapshots/snap_sim1",
         "POST /v2/vectordb/jobs/import/getProgress",
         "POST /v2/vectordb/jobs/import/list",
         "POST /v2/vectordb/jobs/import/describe",
@@ -189,6 +203,9 @@ def test_every_endpoint_is_answered_by_the_simulator_in_the_shape_the_provider_r
         "GET /v2/crawl/active",
         "DELETE /v2/batch/scrape/fc-2",
         "DELETE /v2/crawl/fc-1",
+        "GET /v2/agent/fc-agent1",
+        "DELETE /v2/agent/fc-agent1",
+        "GET /v2/extract/fc-extract1",
     ]
     assert log.getvalue().count("\n") == len(CASES)  # the simulator saw each one
 

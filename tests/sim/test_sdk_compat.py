@@ -144,6 +144,61 @@ def test_firecrawl_lists_and_cancels_crawls(firecrawl: Any) -> None:
     assert firecrawl.get_batch_scrape_status("b-run-slow").status == "cancelled"
 
 
+def test_firecrawl_reads_agent_status_until_completed(firecrawl: Any) -> None:
+    first = firecrawl.get_agent_status("a1")
+    assert (first.success, first.status, first.model) == (True, "processing", "spark-1-pro")
+    assert first.expires_at is not None and first.credits_used is None
+    done = poll_until(lambda: firecrawl.get_agent_status("a1"), lambda j: j.status != "processing")
+    assert (done.status, done.credits_used) == ("completed", 15)
+    assert done.data["title"] == "Example Domain"
+
+
+def test_firecrawl_reads_the_agents_credit_stop_without_raising(firecrawl: Any) -> None:
+    failed = poll_until(
+        lambda: firecrawl.get_agent_status("a-fail"), lambda j: j.status != "processing"
+    )
+    assert (failed.success, failed.status) == (True, "failed")
+    assert (failed.stop_reason, failed.error) == (
+        "credit_limit_reached",
+        "Agent reached max credits",
+    )
+    assert failed.partial is not None and failed.partial_schema_valid is False
+
+
+def test_firecrawl_cancels_an_agent(firecrawl: Any) -> None:
+    errors = sdk("firecrawl.v2.utils.error_handler")
+    firecrawl.get_agent_status("a-run-slow")
+    assert firecrawl.cancel_agent("a-run-slow") is True
+    # firecrawl-py raises on the 409 of a finished agent (it special-cases only crawls).
+    with pytest.raises(errors.FirecrawlError, match="Agent is already cancelled"):
+        firecrawl.cancel_agent("a-run-slow")
+    with pytest.raises(errors.FirecrawlError, match="Agent job not found"):
+        firecrawl.get_agent_status("a-gone")
+
+
+def test_firecrawl_reads_extract_status_until_completed(firecrawl: Any) -> None:
+    first = firecrawl.get_extract_status("e1")
+    assert (first.success, first.status) == (False, "processing")  # the newer controller's
+    assert first.replacement == "/v2/scrape" and first.warnings
+    done = poll_until(
+        lambda: firecrawl.get_extract_status("e1"), lambda j: j.status != "processing"
+    )
+    assert (done.success, done.status, done.tokens_used) == (True, "completed", 1234)
+    failed = poll_until(
+        lambda: firecrawl.get_extract_status("e-fail"), lambda j: j.status != "processing"
+    )
+    assert (failed.status, failed.error) == ("failed", sim_text("EXTRACT_FAILURE"))
+    with pytest.raises(sdk("firecrawl.v2.utils.error_handler").FirecrawlError, match="not found"):
+        firecrawl.get_extract_status("e-gone")
+
+
+def sim_text(name: str) -> str:
+    from jobwatch.providers.firecrawl import sim
+
+    value: str = getattr(sim, name)
+    return value
+
+
 # --- cozepy -----------------------------------------------------------------------------------
 
 LONG_ID = "7442585813587123456789"

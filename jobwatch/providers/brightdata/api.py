@@ -11,9 +11,14 @@ from jobwatch.providers.base import Provider
 if TYPE_CHECKING:
     import httpx
 
+# The status jobwatch shows for a body without a `status` field (a delivery under way, a
+# Marketplace snapshot the SDK would call `scheduled`): there is no provider word to keep.
+NO_STATUS = "no status"
+
 
 class BrightData(Provider):
-    """A Bright Data kind of job (abstract: the kinds are in snapshots.py and deliveries.py)."""
+    """A Bright Data kind of job (abstract: the kinds are in snapshots.py, deliveries.py and
+    marketplace.py)."""
 
     name = "brightdata"
     base_urls = {"global": "https://api.brightdata.com"}

@@ -1,6 +1,7 @@
 """Bright Data Web Scraper API: `GET /datasets/v3/progress/{snapshot_id}`, `GET
-/datasets/v3/snapshots` and `POST /datasets/v3/snapshot/{id}/cancel` (docs/providers/
-brightdata.md). Every simulated snapshot belongs to the dataset `DATASET_ID`.
+/datasets/v3/snapshots` and `POST /datasets/v3/snapshot/{id}/cancel`; deliveries `GET
+/datasets/v3/delivery/{id}`; Marketplace snapshots `GET /datasets/snapshots/{id}`
+(docs/providers/brightdata.md). Every simulated snapshot belongs to the dataset `DATASET_ID`.
 """
 
 from __future__ import annotations
@@ -9,7 +10,14 @@ import re
 
 from jobwatch.sim.faults import FaultBodies, visit_job
 from jobwatch.sim.jobs import SimJobs
-from jobwatch.sim.replies import JsonObject, Reply, SimRequest, iso_seconds, json_reply, text_reply
+from jobwatch.sim.replies import (
+    JsonObject,
+    Reply,
+    SimRequest,
+    iso_seconds,
+    json_reply,
+    text_reply,
+)
 from jobwatch.sim.stories import Phase, phase_words
 
 PROVIDER = "brightdata"
@@ -107,3 +115,88 @@ def cancel(request: SimRequest, book: SimJobs, snapshot_id: str) -> Reply:
     if not book.cancel(PROVIDER, snapshot_id):
         return text_reply("Snapshot is not running", 400)  # the English wording is [U]
     return text_reply("OK", 200)
+
+
+# -- deliveries (docs/providers/brightdata.md#deliveries) ---------------------------------------
+#
+# `{"id", "delivery_files": [...], "status"}`. No in-progress word is documented, so a delivery
+# under way has no `status` at all, and its files appear one by one (of DELIVERY_FILES); `-fail`
+# ends `failed` with the files delivered by then. 404 is plain text `Delivery does not exist`.
+# Their clocks are kept apart from the snapshots' (the snapshot list must not show them).
+
+DELIVERIES = f"{PROVIDER}-delivery"
+DELIVERY_FILES = 4
+DELIVERY_WORDS = phase_words(None, None, "done", "failed", "canceled")
+
+
+def delivery_status(request: SimRequest, book: SimJobs, delivery_id: str) -> Reply:
+    """`GET /datasets/v3/delivery/{delivery_id}`."""
+    if not request.authorized():
+        return _error("User authentication is required", 401)
+    missing = text_reply("Delivery does not exist", 404)
+    visit = visit_job(book, DELIVERIES, delivery_id, _FAULTS, missing)
+    if isinstance(visit, Reply):
+        return visit
+    snapshot = visit.snapshot
+    count = (
+        DELIVERY_FILES
+        if snapshot.phase is Phase.SUCCEEDED
+        else int(snapshot.fraction * DELIVERY_FILES)
+    )
+    files = [
+        {
+            "filename": f"{delivery_id}/part-{index:05d}.json",
+            "delivery_ts": int(
+                snapshot.wall_time_at(
+                    snapshot.timeline.time_at_fraction((index + 1) / DELIVERY_FILES)
+                ).timestamp()
+            ),
+        }
+        for index in range(count)
+    ]
+    body: JsonObject = {"id": delivery_id, "delivery_files": files}
+    word = DELIVERY_WORDS[snapshot.phase]
+    if word is not None:
+        body["status"] = word
+    return json_reply(body)
+
+
+# -- Marketplace snapshots (docs/providers/brightdata.md#marketplace-snapshots) -----------------
+#
+# `scheduled`, `building`, then `ready` with `dataset_size`, `file_size` and `cost`; `-fail`
+# ends `failed` with `error` and `error_code`. 404 is a `text/html` page, as the OpenAPI says.
+
+MARKETPLACE = f"{PROVIDER}-marketplace"
+MARKETPLACE_DATASET = "gd_l1vijqt9jfj7olije"
+CUSTOMER_ID = "hl_sim0123"
+MARKETPLACE_RECORDS = 1000
+MARKETPLACE_BYTES = 2_516_582
+MARKETPLACE_COST = 2.5  # dollars for MARKETPLACE_RECORDS records
+MARKETPLACE_FAILURE = ("Snapshot is empty: the filter matched no records", "empty_snapshot")
+MARKETPLACE_WORDS = phase_words("scheduled", "building", "ready", "failed", "canceled")
+
+
+def marketplace_status(request: SimRequest, book: SimJobs, snapshot_id: str) -> Reply:
+    """`GET /datasets/snapshots/{id}`."""
+    if not request.authorized():
+        return _error("User authentication is required", 401)
+    missing = Reply(404, b"snapshot not found", content_type="text/html; charset=utf-8")
+    visit = visit_job(book, MARKETPLACE, snapshot_id, _FAULTS, missing)
+    if isinstance(visit, Reply):
+        return visit
+    snapshot = visit.snapshot
+    body: JsonObject = {
+        "id": snapshot_id,
+        "created": iso_seconds(snapshot.started_at),
+        "status": MARKETPLACE_WORDS[snapshot.phase],
+        "dataset_id": MARKETPLACE_DATASET,
+        "customer_id": CUSTOMER_ID,
+        "initiation_type": "api",
+    }
+    if snapshot.phase is Phase.SUCCEEDED:
+        body["dataset_size"] = MARKETPLACE_RECORDS
+        body["file_size"] = MARKETPLACE_BYTES
+        body["cost"] = MARKETPLACE_COST
+    if snapshot.phase is Phase.FAILED:
+        body["error"], body["error_code"] = MARKETPLACE_FAILURE
+    return json_reply(body)

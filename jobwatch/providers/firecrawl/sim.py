@@ -389,6 +389,111 @@ def crawl_cancel(request: SimRequest, book: SimJobs, job_id: str) -> Reply:
     return cancel(request, book, "crawl", job_id)
 
 
+# -- agent and extract jobs (docs/providers/firecrawl.md#agent, #extract) ------------------------
+#
+# - `GET /v2/agent/{id}`: `{"success": true, "status": "processing", "model", "expiresAt"}`
+# while running (no `creditsUsed` yet, as some builds; a `partial` result once it has some);
+# completed adds `data` and `creditsUsed`. A `-fail` agent stops at its credit limit the 2026
+# way: `success: true`, `status: "failed"`, `stopReason`, `error`, its `partial` kept.
+# - `DELETE /v2/agent/{id}`: a running job -> 200 `{"success": true}` and it reads `cancelled`;
+# a finished one -> 409 `{"success": false, "error": "Agent already finished"}` (`Agent is
+# already cancelled` for a cancelled one); unknown -> 404 as the status route.
+# - `GET /v2/extract/{id}`: the newer controller's `success: status === "completed"` (so a
+# running extract says `success: false`), the deprecation headers and `warnings`; `-fail` ends
+# `failed` with its `error`. No cancel route.
+
+AGENT_MODEL = "spark-1-pro"
+AGENT_CREDITS = 15  # what a finished agent has used (the docs' example)
+AGENT_STOP = "credit_limit_reached"
+AGENT_STOP_ERROR = "Agent reached max credits"
+EXTRACT_FAILURE = "All provided URLs failed to load: no content could be extracted"
+EXTRACT_TOKENS = 1234
+EXTRACT_DEPRECATION = (
+    "/v2/extract/:jobId is deprecated and will be removed in a future version. "
+    "Use /v2/scrape instead."
+)
+_AGENT_WORDS = phase_words("processing", "processing", "completed", "failed", "cancelled")
+
+
+def _found(kind: str, what: str, job_id: str, request: SimRequest, book: SimJobs) -> Visit | Reply:
+    """The job's visit, or the answer that stops the request first (auth, a fault, not found)."""
+    denied = auth_error(request)
+    if denied is not None:
+        return denied
+    return faults.visit_job(
+        book, PROVIDER, f"{kind}/{job_id}", _FAULTS, error(f"{what} job not found", 404)
+    )
+
+
+def _result(job_id: str, big: bool) -> JsonObject:
+    """What a finished agent or extract found (a `-big` one: about 1 MB of markdown)."""
+    text = json.loads(_big_markdown()) if big else f"Simulated result of job {job_id}."
+    return {"title": "Example Domain", "summary": text}
+
+
+def agent_status(request: SimRequest, book: SimJobs, job_id: str) -> Reply:
+    """`GET /v2/agent/{id}`."""
+    visit = _found("agent", "Agent", job_id, request, book)
+    if isinstance(visit, Reply):
+        return visit
+    snapshot = visit.snapshot
+    body: JsonObject = {"success": True, "status": _AGENT_WORDS[snapshot.phase]}
+    if snapshot.phase is Phase.SUCCEEDED:
+        body["data"] = _result(job_id, visit.story.big)
+    elif snapshot.fraction > 0:
+        body["partial"] = {"title": "Example Domain"}  # a partial result, never printed
+        body["partialSchemaValid"] = False
+    if snapshot.phase is Phase.FAILED:
+        body["stopReason"] = AGENT_STOP
+        body["error"] = AGENT_STOP_ERROR
+    body["model"] = AGENT_MODEL
+    if snapshot.terminal:
+        body["creditsUsed"] = round(AGENT_CREDITS * snapshot.fraction)
+    body["expiresAt"] = iso_millis(
+        (snapshot.finished_at or snapshot.started_at) + timedelta(days=1)
+    )
+    return json_reply(body)
+
+
+def agent_cancel(request: SimRequest, book: SimJobs, job_id: str) -> Reply:
+    """`DELETE /v2/agent/{id}`."""
+    visit = _found("agent", "Agent", job_id, request, book)
+    if isinstance(visit, Reply):
+        return visit
+    if visit.snapshot.phase is Phase.CANCELLED:
+        return json_reply({"success": False, "error": "Agent is already cancelled"}, 409)
+    if not book.cancel(PROVIDER, f"agent/{job_id}"):
+        return json_reply({"success": False, "error": "Agent already finished"}, 409)
+    return json_reply({"success": True})
+
+
+def extract_status(request: SimRequest, book: SimJobs, job_id: str) -> Reply:
+    """`GET /v2/extract/{id}`."""
+    visit = _found("extract", "Extract", job_id, request, book)
+    if isinstance(visit, Reply):
+        return visit
+    snapshot = visit.snapshot
+    status = _AGENT_WORDS[snapshot.phase]
+    body: JsonObject = {"success": status == "completed", "status": status}
+    if snapshot.phase is Phase.SUCCEEDED:
+        body["data"] = _result(job_id, visit.story.big)
+        body["tokensUsed"] = EXTRACT_TOKENS
+        body["creditsUsed"] = math.ceil(EXTRACT_TOKENS / 15)
+    if snapshot.phase is Phase.FAILED:
+        body["error"] = EXTRACT_FAILURE
+    body["expiresAt"] = iso_millis(
+        (snapshot.finished_at or snapshot.started_at) + timedelta(hours=6)
+    )
+    body["warnings"] = [EXTRACT_DEPRECATION]
+    body["replacement"] = "/v2/scrape"
+    return (
+        json_reply(body)
+        .with_header("Deprecation", "@1778025600")
+        .with_header("Link", '</v2/scrape>; rel="successor-version"')
+        .with_header("Warning", f'299 - "{EXTRACT_DEPRECATION}"')
+    )
+
+
 # Paths the real servers answer as well, though jobwatch never calls them (docs/providers/
 # firecrawl.md#running-jobs: the v1 list and the `ongoing` alias).
 _VERSIONS = {"version": ("v1", "v2")}
