@@ -328,7 +328,11 @@ def test_cancel_of_a_kind_without_cancel_exits_2_naming_it(
     job = unique()
     result = run_jobwatch("cancel", f"{ref}:{job}", "--base-url", sim.base_url, *KEY)
     assert result.code == 2, result.stderr
-    assert f"jobwatch: error: cannot cancel {label} {job}: {label} has no cancel" in result.stderr
+    provider, kind = label.split(" ", 1)
+    assert (
+        f"jobwatch: error: cannot cancel {provider} {job} ({kind}): {label} has no cancel"
+        in result.stderr
+    )
     assert "Traceback" not in result.stderr
 
 
