@@ -86,7 +86,9 @@ def sim(
     ] = 8787,
     speed: Annotated[
         float,
-        typer.Option("--speed", min=0.01, metavar="N", help="Run every story N times faster."),
+        typer.Option(
+            "--speed", min=0.01, max=10000, metavar="N", help="Run every story N times faster."
+        ),
     ] = 1.0,
     log: Annotated[
         str | None,
@@ -113,10 +115,26 @@ def sim(
             raise UsageError(f"cannot write the request log {log}: {exc.strerror}") from None
     try:
         serve_forever(host, port, speed, sys.stdout, log=sys.stderr if log == "-" else log)
+    except BrokenPipeError:  # stdout cannot take the `listening on` line: exit 141
+        raise
     except OSError as exc:
-        raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror}; try --port 0") from None
+        raise UsageError(_cannot_listen(host, port, exc)) from None
     except KeyboardInterrupt:
         return
+
+
+def _cannot_listen(host: str, port: int, exc: OSError) -> str:
+    """Why the simulator could not listen, and what to do: one line."""
+    import errno
+
+    if exc.errno == errno.EADDRINUSE:
+        return f"port {port} is in use: choose another with --port, or --port 0"
+    if exc.errno == errno.EACCES:
+        return f"port {port} needs privileges: choose one above 1023 with --port, or --port 0"
+    if exc.errno == errno.EADDRNOTAVAIL:
+        return f"cannot listen on {host}: not an address of this machine (try --host 127.0.0.1)"
+    why = exc.strerror or type(exc).__name__
+    return f"cannot listen on {host}:{port}: {why} (try --host 127.0.0.1 --port 0)"
 
 
 @carries_errors

@@ -155,7 +155,15 @@ def _with_stdin(words: tuple[str, ...]) -> tuple[str, ...]:
         return words
     from jobwatch.files import ONE_MIB
 
-    text = sys.stdin.read(ONE_MIB + 1) if sys.stdin is not None else ""
+    if sys.stdin is None:
+        raise UsageError("`-` reads the references from stdin, but stdin is closed")
+    try:
+        text = sys.stdin.read(ONE_MIB + 1)
+    except (OSError, ValueError) as exc:  # ValueError: a closed file, undecodable bytes
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else "unreadable"
+        raise UsageError(
+            f"`-` reads the references from stdin, which cannot be read: {why}"
+        ) from None
     if len(text) > ONE_MIB:
         raise UsageError("the references on stdin are more than 1 MiB: use --file jobs.toml")
     read = tuple(text.split())

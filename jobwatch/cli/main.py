@@ -28,8 +28,7 @@ def main() -> None:
     """The `jobwatch` console script (and `python -m jobwatch`)."""
     argv = sys.argv[1:]
     if argv == ["--version"]:
-        print(version_line())
-        return
+        sys.exit(_version())
     from jobwatch.cli import completion
 
     if completion.requested(os.environ) and (answered := completion.answer(os.environ)):
@@ -37,8 +36,9 @@ def main() -> None:
         if not (code or os.environ.get("_TYPER_COMPLETE_FISH_ACTION") == "is-args"):
             print(text)
         sys.exit(code)
-    from jobwatch.streams import guard_stderr
+    from jobwatch.streams import guard_stderr, guard_stdout
 
+    guard_stdout()  # a stdout that cannot take data: exit 141 (streams.DataOut)
     handle_termination()
     guard_stderr()
     # `import httpx` also imports httpx's own command-line client (Click and Rich, about 60 ms)
@@ -52,6 +52,20 @@ def main() -> None:
         # asyncio made (about 45 ms of a one-off check); nothing left then needs collecting.
         gc.freeze()
     sys.exit(code)
+
+
+def _version() -> int:
+    """`jobwatch --version`, before anything else is imported; 141 when stdout cannot take it
+    (as streams.DataOut decides for every other command)."""
+    try:
+        sys.stdout.write(version_line() + "\n")
+        sys.stdout.flush()
+    except (AttributeError, OSError, ValueError) as exc:  # AttributeError: closed at start
+        from jobwatch.streams import stdout_lost
+
+        stdout_lost(None if isinstance(exc, AttributeError) else exc)
+        return 141
+    return 0
 
 
 def run(

@@ -37,8 +37,7 @@ def parse_ref(text: str) -> JobRef:
             if sep and form.prefix == prefix and (read := form.read(rest)) is not None:
                 context, job_id = read
                 where = f"job reference {text!r}"
-                for value in context.values():
-                    check_job_id(value, where)
+                context = {name: check_job_id(value, where) for name, value in context.items()}
                 return JobRef.of(cls.name, cls.kind, check_job_id(job_id, where), **context)
     raise UsageError(f"bad job reference {text!r}: use {forms()}")
 

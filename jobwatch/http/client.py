@@ -17,6 +17,7 @@ from jobwatch.core.errors import RetryableError
 from jobwatch.http.body import MAX_BODY, read_whole
 from jobwatch.http.cookieless import CookielessClient
 from jobwatch.http.pool import PoolTransport
+from jobwatch.http.responses import LOCATION
 
 USER_AGENT = f"jobwatch/{__version__}"
 DEFAULT_HEADERS = {
@@ -64,6 +65,7 @@ class Client:
                 follow_redirects=False,
                 timeout=None,  # send() bounds every request as a whole
             )
+        self.http.event_hooks["response"].append(_hold_location)
 
     def build_request(
         self,
@@ -100,6 +102,15 @@ class Client:
 
     async def __aexit__(self, *exc_info: object) -> None:
         await self.aclose()
+
+
+async def _hold_location(response: httpx.Response) -> None:
+    """jobwatch never follows a redirect, but httpx still makes the next request from its
+    Location and fails on one that is not a URL: the Location is set aside (LOCATION) for the
+    message that names it (responses.redirect_text)."""
+    if response.is_redirect and "Location" in response.headers:
+        response.extensions[LOCATION] = response.headers["Location"]
+        del response.headers["Location"]
 
 
 def redact(value: str) -> str:

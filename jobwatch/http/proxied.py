@@ -11,11 +11,16 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import AsyncIterator, Mapping
+from typing import TYPE_CHECKING
 
 import h11
 import httpx
 
+from jobwatch.core.errors import UsageError
 from jobwatch.http.cookieless import CookielessClient
+
+if TYPE_CHECKING:
+    import ssl
 
 
 def environment_proxies(env: Mapping[str, str]) -> dict[str, str | None]:
@@ -51,7 +56,7 @@ def proxied_client(env: Mapping[str, str]) -> httpx.AsyncClient:
     tls = httpx.create_ssl_context()  # certifi, or SSL_CERT_FILE / SSL_CERT_DIR
     direct = _Guarded(httpx.AsyncHTTPTransport(verify=tls))
     mounts: dict[str, httpx.AsyncBaseTransport | None] = {
-        pattern: _Guarded(httpx.AsyncHTTPTransport(verify=tls, proxy=url)) if url else direct
+        pattern: _Guarded(_proxy_transport(pattern, url, tls)) if url else direct
         for pattern, url in environment_proxies(env).items()
     }
     return CookielessClient(
@@ -61,6 +66,23 @@ def proxied_client(env: Mapping[str, str]) -> httpx.AsyncClient:
         follow_redirects=False,
         timeout=None,  # send() bounds every request as a whole
     )
+
+
+def _proxy_transport(pattern: str, url: str, tls: ssl.SSLContext) -> httpx.AsyncHTTPTransport:
+    """httpx's transport through the proxy `url`; a usage error (exit 2) naming the variable
+    when it cannot be one. The URL is never quoted: it may hold a password."""
+    variable = f"{pattern.split(':', 1)[0].upper()}_PROXY (or {pattern.split(':', 1)[0]}_proxy)"
+    try:
+        parsed = httpx.URL(url)
+        if parsed.scheme not in ("http", "https"):
+            why = "jobwatch uses http:// and https:// proxies (not SOCKS or others)"
+        elif not parsed.host or (parsed.port is not None and not 0 < parsed.port < 65536):
+            why = "it names no host, or a port that does not exist"
+        else:
+            return httpx.AsyncHTTPTransport(verify=tls, proxy=url)
+    except (httpx.InvalidURL, ValueError, ImportError):  # UnicodeError is a ValueError
+        why = "it is not a URL (http://HOST:PORT)"
+    raise UsageError(f"the proxy in {variable} cannot be used: {why}")
 
 
 class _Guarded(httpx.AsyncBaseTransport):

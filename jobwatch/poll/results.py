@@ -10,7 +10,7 @@ from jobwatch.core import exitcodes
 from jobwatch.core.errors import JobwatchError
 from jobwatch.core.events import Event, StatusEvent, WarningEvent
 from jobwatch.core.models import NOT_FOUND_YET, JobState, JobStatus, utc_now_iso
-from jobwatch.core.sanitize import clean_job, clean_text, hunted_secrets
+from jobwatch.core.sanitize import LINE_MAX, clean_job, clean_text, hunted_secrets
 from jobwatch.poll.settings import JobGroup
 from jobwatch.providers.base import JobStatusOrError, Provider
 
@@ -65,7 +65,9 @@ class JobResults:
         return job is not None and job.state.is_terminal
 
     def clean(self, text: str) -> str:
-        return clean_text(text, self.secrets)
+        """A provider's text for a line of its own (a warning, a retry's reason): cleaned and
+        cut to LINE_MAX."""
+        return clean_text(text, self.secrets, LINE_MAX)
 
     def record(
         self,

@@ -292,7 +292,7 @@ def check_base_url(url: str, source: str | None = None) -> str:
     where = f" (from {source})" if source else ""
     try:
         parsed = httpx.URL(url)
-    except httpx.InvalidURL:
+    except (httpx.InvalidURL, UnicodeError):  # UnicodeError: bytes that were not UTF-8
         parsed = None
     if parsed is None or parsed.scheme not in ("http", "https") or not parsed.host:
         raise UsageError(

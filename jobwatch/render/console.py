@@ -13,16 +13,23 @@ from jobwatch.streams import Streams, isatty
 if TYPE_CHECKING:
     from rich.console import Console
 
+SCREEN_MAX = 10_000  # columns or lines of the largest screen COLUMNS and LINES may describe
+
 
 def wants_live(options: RunOptions, streams: Streams) -> bool:
-    """Live redraws only on a real terminal; never in CI, on TERM=dumb, with --json (stdout is
-    for machines), or when forced colour made Rich think it has a terminal."""
+    """Live redraws only on a real terminal; never in CI, on TERM=dumb (or none), with --json
+    (stdout is for machines), or when forced colour made Rich think it has a terminal."""
     if options.progress is ProgressMode.LIVE:
         return True
     if options.progress is not ProgressMode.AUTO or options.json:
         return False
     env = streams.env
-    return isatty(streams.stderr) and not env.get("CI") and env.get("TERM") != "dumb"
+    return isatty(streams.stderr) and not env.get("CI") and not is_dumb(env)
+
+
+def is_dumb(env: Mapping[str, str]) -> bool:
+    """TERM=dumb, or no TERM at all (unset or empty): as git and ls do, no redraws, no colour."""
+    return env.get("TERM", "") in ("", "dumb")
 
 
 def auto_color(options: RunOptions, streams: Streams) -> bool:
@@ -51,10 +58,10 @@ def make_console(
     elif env.get("FORCE_COLOR"):
         color = True
     else:
-        color = auto_color and isatty(stream) and env.get("TERM") != "dumb"
+        color = auto_color and isatty(stream) and not is_dumb(env)
     from rich.console import Console
 
-    return Console(
+    console = Console(
         file=stream,
         force_terminal=live,
         color_system="standard" if color else None,
@@ -65,8 +72,28 @@ def make_console(
         # whole, for grep.
         soft_wrap=not live and not isatty(stream),
         width=None if live or isatty(stream) else 200,
-        _environ={key: value for key, value in env.items() if key not in ("FORCE_COLOR",)},
+        _environ={key: value for key, value in env.items() if _passed_to_rich(key, value)},
     )
+    console.on_broken_pipe = _broken_pipe  # type: ignore[method-assign]
+    return console
+
+
+def _passed_to_rich(name: str, value: str) -> bool:
+    """FORCE_COLOR is decided here; COLUMNS and LINES count only as a size a screen can have
+    (1 to SCREEN_MAX): COLUMNS=0 would draw nothing at all, and Rich takes any digits."""
+    if name == "FORCE_COLOR":
+        return False
+    if name in ("COLUMNS", "LINES"):
+        return (
+            len(value) <= 5 and value.isascii() and value.isdigit() and 0 < int(value) <= SCREEN_MAX
+        )
+    return True
+
+
+def _broken_pipe() -> None:
+    """Rich ends the process with exit 1 ("a job failed") on a broken pipe: jobwatch's rule is
+    141 (README: Troubleshooting), given where errors become exit codes (cli/main.py)."""
+    raise BrokenPipeError("stdout is lost")
 
 
 def stderr_console(options: RunOptions, streams: Streams) -> Console:

@@ -10,7 +10,7 @@ from typing import TextIO
 from jobwatch.core import exitcodes
 from jobwatch.core.models import JobState, JobStatus, job_name
 from jobwatch.render import reasons
-from jobwatch.render.text import amount, percent
+from jobwatch.render.text import amount, on_line, percent
 from jobwatch.render.timeline import Timeline, chart
 
 _ANNOTATED = (JobState.FAILED, JobState.CANCELLED, JobState.STALLED)
@@ -34,7 +34,7 @@ def error_annotations(jobs: Sequence[JobStatus], commands: TextIO) -> None:
         if job.state in _ANNOTATED:
             title = _escape_property(f"jobwatch: {job_name(job)} {job.state.value}")
             # The reason, then the provider's first errors or the files' reasons, a line each.
-            lines = [job.message or f"status {job.status}"]
+            lines = [on_line(job.message or f"status {job.status}")]
             lines += [line.removeprefix("  ") for line in reasons.detail_lines(job)]
             detail = _escape_data("\n".join(lines))
             commands.write(f"::error title={title}::{detail}\n")
@@ -116,7 +116,7 @@ def step_summary(
                     job.state.value,
                     cell(job.status),
                     cell(progress),
-                    cell(job.message or ""),
+                    cell(on_line(job.message or "")),
                 )
             )
             + " |"

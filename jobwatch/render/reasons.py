@@ -22,7 +22,8 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from jobwatch.core.models import JobState, JobStatus, done_counts, job_name
-from jobwatch.render.text import is_problem, state_phrase, state_style
+from jobwatch.core.sanitize import plausible_count
+from jobwatch.render.text import is_problem, on_line, state_phrase, state_style
 
 SHOWN = 5  # errors (or files) listed per job; the JOB's extra.errors keeps up to 20
 _BAD_ENDS = (JobState.FAILED, JobState.CANCELLED, JobState.STALLED)
@@ -35,9 +36,14 @@ def end_lines(jobs: Sequence[JobStatus], *, errors_only: bool = False) -> Iterat
     for job in jobs:
         if job.state is JobState.UNKNOWN:
             if is_problem(job):  # not a job the deadline left unread: the deadline line says so
+<<<<<<< HEAD
                 # `firecrawl ID: HTTP 404: …`, not `firecrawl ID: firecrawl: HTTP 404: …`.
                 message = (job.message or "state unknown").removeprefix(f"{job.provider}: ")
                 yield f"jobwatch: error: {job_name(job)}: {message}", "red"
+=======
+                why = on_line(job.message or "state unknown")
+                yield f"jobwatch: error: {job_name(job)}: {why}", "red"
+>>>>>>> house
         elif not errors_only:
             yield from ((line, state_style(job.state)) for line in reason_lines(job))
 
@@ -61,7 +67,7 @@ def headline(job: JobStatus) -> str | None:
     why = (
         f"{failed_pages} {job.unit or 'units'} failed"
         if job.state is JobState.SUCCEEDED
-        else job.message
+        else job.message and on_line(job.message)
     )
     return f"{job_name(job)} {state_phrase(job)}" + (f": {why}" if why else "")
 
@@ -89,7 +95,7 @@ def error_texts(extra: dict[str, Any]) -> list[str]:
     blocked_total = _int(extra.get("robots_blocked_total"))
     if isinstance(blocked, list) and blocked:
         count = blocked_total or len(blocked)
-        first = ", ".join(str(url) for url in blocked[:SHOWN])
+        first = ", ".join(on_line(str(url)) for url in blocked[:SHOWN])
         more = f" and {count - len(blocked[:SHOWN])} more" if count > SHOWN else ""
         texts.append(f"blocked by robots.txt: {first}{more}")
     unavailable = extra.get("errors_unavailable")
@@ -102,12 +108,15 @@ def error_text(entry: dict[str, Any]) -> str:
     """`url — error (code)` for one of Firecrawl's errors."""
     code = entry.get("code")
     suffix = f" ({code})" if code else ""
-    return f"{entry.get('url') or '?'} — {entry.get('error') or 'no reason given'}{suffix}"
+    url, error = str(entry.get("url") or "?"), str(entry.get("error") or "no reason given")
+    return on_line(f"{url} — {error}{suffix}")
 
 
 def _file_texts(job: JobStatus) -> list[str]:
     with_reason = [item for item in job.items if item.message or item.state in _BAD_ENDS]
-    texts = [f"{item.name} — {item.message or item.status}" for item in with_reason[:SHOWN]]
+    texts = [
+        on_line(f"{item.name} — {item.message or item.status}") for item in with_reason[:SHOWN]
+    ]
     if len(with_reason) > SHOWN:
         texts.append(f"… and {len(with_reason) - SHOWN} more files")
     return texts
@@ -137,4 +146,6 @@ def unjudged_note(
 
 
 def _int(value: Any) -> int:
-    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+    if isinstance(value, int) and not isinstance(value, bool):
+        return plausible_count(value) or 0
+    return 0

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from jobwatch.core.models import JobState, JobStatus, is_unread, job_name
+from jobwatch.core.sanitize import LINE_MAX, bound
 from jobwatch.core.text import duration
 
 if TYPE_CHECKING:
@@ -26,6 +27,12 @@ STATE_STYLES: dict[str, str] = {
 
 # States that end in a line with the whole reason after the last frame or summary.
 PROBLEM_STATES = frozenset({"failed", "cancelled", "stalled", "unknown"})
+
+
+def on_line(text: str) -> str:
+    """A provider's text (a message, a reason) as a line for people shows it: at most LINE_MAX
+    characters, then `…` and its length (jobwatch/core/sanitize.py; `--json` keeps more)."""
+    return bound(text, LINE_MAX)
 
 
 def state_style(state: str) -> str:
@@ -111,7 +118,7 @@ def job_line(job: JobStatus, *, message: bool = True) -> str:
     if job.eta_seconds is not None and not job.state.is_terminal:
         parts.append(f"eta {duration(job.eta_seconds)}")
     if job.message and message:
-        parts.append(f"- {job.message}")
+        parts.append(f"- {on_line(job.message)}")
     return " ".join(parts)
 
 

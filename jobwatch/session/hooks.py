@@ -6,11 +6,14 @@ Security: CMD is the user's own command line, run as they typed it with `/bin/sh
 (JOBWATCH_PROVIDER, JOBWATCH_JOB_ID, JOBWATCH_STATE, JOBWATCH_STATUS, JOBWATCH_JOB), never
 pasted into the command line, so a provider's text cannot inject shell syntax.
 
-A hook's output (stdout and stderr) goes to jobwatch's stderr. A hook that fails is reported
-(`hook for firecrawl JOB exited 3`); hooks still running when the run ends (deadline,
-interrupt, or LAST_WAIT seconds after the last job ended when there is no deadline) are
-stopped: SIGTERM to the hook's process group, SIGKILL after STOP_GRACE seconds.
-A hook never changes jobwatch's exit code.
+A hook's output (stdout and stderr) goes to jobwatch's stderr. A hook has ended when its own
+process has exited: its output is read until then and for OUTPUT_GRACE seconds more (what a
+child it left behind still writes), then the pipe is let go; the children are the user's and
+keep running (`upload.sh &`). A hook that fails is reported (`hook for firecrawl JOB exited
+3`); hooks whose own process is still running when the run ends (deadline, interrupt, or
+LAST_WAIT seconds after the last job ended when there is no deadline) are stopped: SIGTERM to
+the hook's process group, SIGKILL after STOP_GRACE seconds. A hook never changes jobwatch's
+exit code.
 """
 
 from __future__ import annotations
@@ -116,20 +119,27 @@ class HookReporter:
             self._slots = asyncio.Semaphore(MAX_RUNNING)
         name = job_name(job)
         async with self._slots:
+            # Our own pipe, not asyncio's: asyncio's Process.wait() returns only once the
+            # output pipes are closed too, which a background child (`sleep 300 &`) holds.
+            read_end, write_end = os.pipe()
             try:
                 process = await asyncio.create_subprocess_shell(
                     self.command,
                     stdin=asyncio.subprocess.DEVNULL,
-                    stdout=asyncio.subprocess.PIPE,
-                    stderr=asyncio.subprocess.STDOUT,
+                    stdout=write_end,
+                    stderr=write_end,
                     env=hook_environment(self.env, job),
                     start_new_session=True,  # its own process group: stopped as a whole
                 )
-            except OSError as exc:
+            except BaseException as exc:
+                os.close(read_end)
+                if not isinstance(exc, OSError):
+                    raise
                 self._say(f"jobwatch: hook for {name} could not start: {exc.strerror or exc}")
                 return
-            assert process.stdout is not None
-            pump = asyncio.create_task(self._pump(process.stdout))
+            finally:
+                os.close(write_end)
+            pump = asyncio.create_task(self._pump(read_end))
             try:
                 code = await process.wait()
             except asyncio.CancelledError:
@@ -140,17 +150,32 @@ class HookReporter:
             try:
                 await asyncio.wait_for(pump, OUTPUT_GRACE)
             except TimeoutError:
-                pass  # a background child of the hook still holds its output open
+                pass  # a background child of the hook still holds its output: let it go
             if code < 0:
                 self._say(f"jobwatch: hook for {name} was killed by signal {-code}")
             elif code:
                 self._say(f"jobwatch: hook for {name} exited {code}")
 
-    async def _pump(self, stream: asyncio.StreamReader) -> None:
+    async def _pump(self, fd: int) -> None:
+        """Copy the hook's output to stderr until its end (or until cancelled); the pipe is
+        closed either way."""
+        loop = asyncio.get_running_loop()
+        stream = asyncio.StreamReader(loop=loop)
+        pipe = os.fdopen(fd, "rb", buffering=0)
+        try:
+            transport, _ = await loop.connect_read_pipe(
+                lambda: asyncio.StreamReaderProtocol(stream, loop=loop), pipe
+            )
+        except BaseException:
+            pipe.close()
+            raise
         decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-        while chunk := await stream.read(CHUNK):
-            self._write(decoder.decode(chunk))
-        self._write(decoder.decode(b"", final=True))
+        try:
+            while chunk := await stream.read(CHUNK):
+                self._write(decoder.decode(chunk))
+        finally:
+            transport.close()
+            self._write(decoder.decode(b"", final=True))
 
     def _write(self, text: str) -> None:
         if text and self._output is not None:

@@ -21,10 +21,11 @@ class _SimHTTPServer(ThreadingHTTPServer):
     def __init__(
         self, address: tuple[str, int], book: SimJobs, log: RequestLog | None = None
     ) -> None:
-        super().__init__(address, _Handler)
+        # Set before binding: a failed bind calls server_close, which closes the log.
         self.book = book
         self.log = log
         self.router = Router()
+        super().__init__(address, _Handler)
 
     def server_close(self) -> None:
         super().server_close()

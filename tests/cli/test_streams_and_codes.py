@@ -15,7 +15,7 @@ import pytest
 from jobwatch.cli import main
 from jobwatch.core import exitcodes
 from jobwatch.core.errors import CredentialsError, UsageError
-from jobwatch.streams import SilentOnError, guard_stderr, isatty
+from jobwatch.streams import ESCAPE_ERRORS, DataOut, SilentOnError, guard_stderr, isatty
 from tests.cli_helpers import FC_KEY, Fake, clean_environment, invoke, reply
 
 
@@ -55,6 +55,58 @@ def test_a_working_stderr_is_passed_through(monkeypatch: pytest.MonkeyPatch) -> 
     print("seen", file=sys.stderr)
     sys.stderr.flush()
     assert inner.getvalue() == "seen\n"
+
+
+class Full(io.StringIO):
+    def flush(self) -> None:
+        raise OSError(28, "No space left on device")
+
+
+@pytest.mark.parametrize(
+    ("inner", "said"),
+    [
+        (None, "jobwatch: error: cannot write to stdout: it is closed\n"),
+        (Full(), "jobwatch: error: cannot write to stdout: No space left on device\n"),
+        (Closed(), ""),  # the reader left (`| head -1`): nothing to say
+    ],
+    ids=["closed", "full", "reader gone"],
+)
+def test_a_stdout_that_cannot_take_data_raises_broken_pipe_once_having_said_why(
+    inner: io.StringIO | None, said: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    err = io.StringIO()
+    monkeypatch.setattr("sys.stderr", err)
+    # (what is left would go to /dev/null on descriptor 1: here a file's, not the test's)
+    saved = os.dup(1)
+    try:
+        out = DataOut(inner)
+        with pytest.raises(BrokenPipeError):
+            out.write('{"jobs": []}\n')
+        with pytest.raises(BrokenPipeError):
+            out.write("more\n")
+        out.flush()  # never raises: Python flushes stdout at exit
+        assert not out.isatty()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+    assert err.getvalue() == said
+
+
+def test_a_stdout_that_takes_data_gets_each_write_flushed() -> None:
+    inner = io.StringIO()
+    out = DataOut(inner)
+    assert out.write("seen\n") == 5
+    assert inner.getvalue() == "seen\n" and out.writable() and out.encoding == "utf-8"
+
+
+def test_what_an_encoding_cannot_hold_becomes_a_json_escape() -> None:
+    raw = io.BytesIO()
+    stream = io.TextIOWrapper(raw, encoding="ascii", errors=ESCAPE_ERRORS)
+    stream.write('{"id": "caf\u00e9 \u2026 \U0001f600"}')
+    stream.flush()
+    text = raw.getvalue().decode("ascii")
+    assert text == '{"id": "caf\\u00e9 \\u2026 \\ud83d\\ude00"}'
+    assert json.loads(text) == {"id": "caf\u00e9 \u2026 \U0001f600"}
 
 
 @pytest.mark.parametrize(

@@ -88,3 +88,18 @@ def test_path_segment_refuses_what_cannot_be_one_segment(job_id: str) -> None:
     with pytest.raises(UsageError) as info:
         path_segment(job_id)
     assert info.value.exit_code == 2
+
+
+def test_an_id_of_utf8_bytes_read_in_a_c_locale_is_that_id() -> None:
+    escaped = "job-\u00e9".encode().decode("ascii", "surrogateescape")  # what Python makes of argv
+    assert check_job_id(escaped, "JOB_ID") == "job-\u00e9"
+
+
+def test_an_id_of_bytes_that_are_not_utf8_is_a_usage_error_showing_them() -> None:
+    escaped = b"job-\xff\xfe".decode("utf-8", "surrogateescape")
+    with pytest.raises(UsageError) as raised:
+        check_job_id(escaped, "JOB_ID")
+    assert raised.value.message == (
+        "JOB_ID: the job id 'job-\\xff\\xfe' is not valid UTF-8; "
+        "pass the id as the provider shows it"
+    )

@@ -10,7 +10,16 @@ import pytest
 
 from jobwatch.core import exitcodes
 from jobwatch.core.models import Item, JobState, JobStatus
-from jobwatch.core.sanitize import PLACEHOLDER, clean_job, clean_text, hunted_secrets
+from jobwatch.core.sanitize import (
+    LINE_MAX,
+    PLACEHOLDER,
+    TEXT_MAX,
+    bound,
+    clean_job,
+    clean_text,
+    hunted_secrets,
+    plausible_count,
+)
 from jobwatch.poll.settings import JobGroup
 from jobwatch.providers.firecrawl import BatchScrape
 from jobwatch.providers.zilliz import ImportJob
@@ -201,3 +210,90 @@ def test_zilliz_file_names_are_cleaned():
     )
     first = result.statuses[0].job
     assert first.items[0].name == f"a{PLACEHOLDER}.parquet"
+
+
+# Bounds (issue 22): provider text is cut where it is stored, counts no job has are unknown
+
+
+def test_bound_cuts_with_the_original_length_and_keeps_it_when_cut_again() -> None:
+    text = "x" * 1_000_040
+    stored = bound(text, TEXT_MAX)
+    assert stored == "x" * TEXT_MAX + "… (1,000,040 characters)"
+    assert bound(stored, LINE_MAX) == "x" * LINE_MAX + "… (1,000,040 characters)"
+    assert bound(stored, TEXT_MAX) is stored
+    assert bound("short", LINE_MAX) == "short"
+
+
+def test_clean_text_masks_a_key_before_cutting_so_no_part_of_it_shows() -> None:
+    key = "fc-0123456789abcdef0123456789abcdef"
+    text = "a" * (LINE_MAX - 10) + key
+    shown = clean_text(text, [key], LINE_MAX)
+    assert "0123456789" not in shown and shown.endswith("fc-…cdef")
+
+
+def test_clean_job_bounds_words_names_and_texts() -> None:
+    big = "y" * 5000
+    dirty = JobStatus(
+        provider="zilliz",
+        id="j",
+        state=JobState.RUNNING,
+        status="s" + big,
+        unit="u" + big,
+        message="m" + big,
+        items=[Item(name="n" + big, state=JobState.RUNNING, status="t" + big, message="e" + big)],
+        extra={"warning": "w" + big, "k" + big: ["v" + big]},
+    )
+    clean = clean_job(dirty, ())
+    suffix = "… (5,001 characters)"
+    assert clean.status == "s" + "y" * (LINE_MAX - 1) + suffix
+    assert clean.unit == "u" + "y" * (LINE_MAX - 1) + suffix
+    assert clean.message == "m" + "y" * (TEXT_MAX - 1) + suffix
+    (item,) = clean.items
+    assert (len(item.name), len(item.status), len(item.message or "")) == (
+        LINE_MAX + len(suffix),
+        LINE_MAX + len(suffix),
+        TEXT_MAX + len(suffix),
+    )
+    assert clean.extra["warning"] == "w" + "y" * (TEXT_MAX - 1) + suffix
+    ((key, values),) = [(k, v) for k, v in clean.extra.items() if k.startswith("k")]
+    assert len(key) == len(values[0]) == TEXT_MAX + len(suffix)
+    assert clean_job(clean, ()) is clean  # bounded once, left alone after
+
+
+@pytest.mark.parametrize(
+    ("completed", "total", "eta", "shown"),
+    [
+        (5, 10, 30.0, (5, 10, 30.0)),
+        (-1, 10, None, (None, 10, None)),
+        (10**400, 10, None, (None, 10, None)),
+        (5, 10**16, None, (5, None, None)),
+        (101, 10, None, (None, 10, None)),  # more than 10 x the total
+        (100, 10, None, (100, 10, None)),
+        (7, 0, None, (7, 0, None)),  # a total of 0 is "not known yet" at some providers
+        (1, 2, -5.0, (1, 2, None)),
+        (1, 2, float("nan"), (1, 2, None)),
+        (1, 2, 1e300, (1, 2, None)),
+    ],
+)
+def test_counts_no_real_job_has_are_unknown(
+    completed: int, total: int, eta: float | None, shown: tuple[object, ...]
+) -> None:
+    seen = clean_job(
+        JobStatus(
+            provider="firecrawl",
+            id="j",
+            state=JobState.RUNNING,
+            status="scraping",
+            completed=completed,
+            total=total,
+            eta_seconds=eta,
+        ),  # fmt: skip
+        (),
+    )
+    assert (seen.completed, seen.total, seen.eta_seconds) == shown
+    assert plausible_count(10**15) == 10**15 and plausible_count(10**15 + 1) is None
+
+
+def test_a_lone_surrogate_from_a_json_escape_becomes_a_placeholder() -> None:
+    text = json.loads('"scr\\ud800x\\udfff"')
+    assert clean_text(text, ()) == f"scr{PLACEHOLDER}x{PLACEHOLDER}"

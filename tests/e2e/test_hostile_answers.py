@@ -141,7 +141,10 @@ def test_a_mangled_answer_is_retried_and_the_next_one_counts(
 # 4. Containment: one answer jobwatch cannot digest never hides another job's failure
 
 INDIGESTIBLE: dict[str, tuple[bytes, str]] = {
-    "nested-brackets": (answer(b"[" * 100_000 + b"]" * 100_000, JSON), "not a JSON object"),
+    "nested-brackets": (
+        answer(b"[" * 100_000 + b"]" * 100_000, JSON),
+        "not valid JSON (application/json): it is nested too deeply to read",
+    ),
     "corrupt-gzip": (
         answer(
             b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03not deflate at all",

@@ -10,15 +10,18 @@ import h11
 import httpx
 import pytest
 
-from jobwatch.core.errors import RetryableError
+from jobwatch.core.errors import RetryableError, StateUnknownError, UsageError
 from jobwatch.http.client import Client, describe_transport_error, send
 from jobwatch.http.pool import PoolTransport
-from jobwatch.http.proxied import environment_proxies
+from jobwatch.http.proxied import environment_proxies, proxied_client
 from jobwatch.http.responses import (
+    LOCATION,
     body_text,
     error_text,
     expect_json_object,
     json_body,
+    raise_for_status,
+    redirect_text,
     retry_after_seconds,
 )
 from tests.hostile import ForwardProxy, HostileServer, answer, request_line, serving
@@ -67,12 +70,23 @@ INDIGESTIBLE = {
 }
 
 
-@pytest.mark.parametrize("body", INDIGESTIBLE.values(), ids=INDIGESTIBLE.keys())
-def test_a_body_jobwatch_cannot_hold_reads_as_not_json(body: bytes) -> None:
-    answer_ = response(body)
+# What the message says of each (after `firecrawl: HTTP 200 answer is `).
+SAID = {
+    "deep-nesting": "not valid JSON (application/json): it is nested too deeply to read",
+    "invalid-utf8": "not a JSON object (application/json)",
+    "float-overflow": "not valid JSON (application/json): it holds a number too big for a float",
+    "huge-int": "not a JSON object (application/json)",
+    "nan": "not valid JSON (application/json): it holds NaN, which is not a JSON number",
+}
+
+
+@pytest.mark.parametrize("name", INDIGESTIBLE)
+def test_a_body_jobwatch_cannot_hold_reads_as_not_json(name: str) -> None:
+    answer_ = response(INDIGESTIBLE[name])
     assert json_body(answer_) is None
-    with pytest.raises(RetryableError, match=r"^firecrawl: HTTP 200 answer is not a JSON object"):
+    with pytest.raises(RetryableError) as raised:
         expect_json_object(answer_, provider="firecrawl")
+    assert raised.value.message.startswith(f"firecrawl: HTTP 200 answer is {SAID[name]}")
     assert len(error_text(answer_, "error")) <= 301
     assert "\n" not in body_text(answer_)
 
@@ -213,3 +227,95 @@ def test_a_streamed_answer_is_left_to_the_caller() -> None:
 
     with HostileServer(serving(answer(b"streamed"))) as server:
         assert run(main()) == b"streamed"
+
+
+# Redirects (issue 22): named, never followed, never with what could hold a secret
+
+REQUESTED = "https://api.firecrawl.dev/v2/batch/scrape/j1"
+
+
+def redirect(status: int, location: str | None) -> httpx.Response:
+    headers = {"Location": location} if location is not None else {}
+    return httpx.Response(status, headers=headers, request=httpx.Request("GET", REQUESTED))
+
+
+@pytest.mark.parametrize(
+    ("location", "shown"),
+    [
+        ("https://api.example.com/v2/x", "https://api.example.com/v2/x"),
+        ("https://u:secret@api.example.com:8443/v2/x?key=secret#f", "https://api.example.com:8443/v2/x?…"),
+        ("/v3/moved", "https://api.firecrawl.dev/v3/moved"),
+        ("moved", "https://api.firecrawl.dev/v2/batch/scrape/moved"),
+        ("https://[::1]:8080/p", "https://[::1]:8080/p"),
+        ("https://a.example/" + "p" * 500, "https://a.example/" + "p" * 142 + "…"),
+        ("https://a.example/\x1b[31mred", "https://a.example/\ufffdred"),
+    ],
+)  # fmt: skip
+def test_a_redirect_says_where_it_points_and_nothing_that_could_hold_a_secret(
+    location: str, shown: str
+) -> None:
+    assert redirect_text(redirect(301, location)) == (
+        f"HTTP 301 redirect to {shown} (jobwatch does not follow redirects: use that base URL)"
+    )
+
+
+def test_a_redirect_without_a_location_or_with_a_broken_one_says_so() -> None:
+    assert redirect_text(redirect(307, None)) == (
+        "HTTP 307 redirect without a Location (jobwatch does not follow redirects)"
+    )
+    assert redirect_text(redirect(302, "http://[::1")) == (
+        "HTTP 302 redirect to a Location that is not a URL (not followed)"
+    )
+
+
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+def test_every_redirect_status_is_a_state_unknown_error(status: int) -> None:
+    with pytest.raises(StateUnknownError) as raised:
+        raise_for_status(redirect(status, "/elsewhere"), "an HTML page", provider="firecrawl")
+    assert raised.value.message == (
+        f"firecrawl: HTTP {status} redirect to https://api.firecrawl.dev/elsewhere "
+        "(jobwatch does not follow redirects: use that base URL)"
+    )
+
+
+def test_the_client_sets_a_location_aside_so_httpx_never_parses_it() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(301, headers={"Location": "http://[::1"})
+
+    async def main() -> httpx.Response:
+        async with Client(httpx.MockTransport(handler)) as client:
+            return await get(client, REQUESTED)
+
+    answered = run(main())
+    assert answered.status_code == 301 and "Location" not in answered.headers
+    assert answered.extensions[LOCATION] == "http://[::1"
+
+
+def test_an_error_text_is_one_clean_bounded_line() -> None:
+    body = json.dumps({"error": "\x1b[31mbad\x1b[0m " + "z" * 5000}).encode()
+    text = error_text(httpx.Response(400, content=body), "error")
+    assert text == "\ufffdbad\ufffd " + "z" * 294 + "… (5,006 characters)"
+
+
+NOT_HTTP = "jobwatch uses http:// and https:// proxies (not SOCKS or others)"
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "why"),
+    [
+        ("HTTP_PROXY", "http://[::1", "it is not a URL (http://HOST:PORT)"),
+        ("HTTPS_PROXY", "ftp://p:21", NOT_HTTP),
+        ("ALL_PROXY", "socks5h://p:1080", NOT_HTTP),
+        ("HTTP_PROXY", "http://:8080", "it names no host, or a port that does not exist"),
+        ("HTTP_PROXY", "http://u:pass@p:70000", "it names no host, or a port that does not exist"),
+    ],
+)  # fmt: skip
+def test_a_proxy_jobwatch_cannot_use_is_a_usage_error_that_never_quotes_it(
+    variable: str, value: str, why: str
+) -> None:
+    with pytest.raises(UsageError) as raised:
+        proxied_client({variable: value})
+    assert raised.value.message == (
+        f"the proxy in {variable} (or {variable.lower()}) cannot be used: {why}"
+    )
+    assert "pass" not in raised.value.message

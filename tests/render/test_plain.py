@@ -272,14 +272,25 @@ class FakeTerminal(io.StringIO):
 @pytest.mark.parametrize(
     ("stderr", "env", "live"),
     [
-        (FakeTerminal(), {}, True),
-        (io.StringIO(), {}, False),
+        (FakeTerminal(), {"TERM": "xterm-256color"}, True),
+        (io.StringIO(), {"TERM": "xterm"}, False),
         (io.StringIO(), {"FORCE_COLOR": "1"}, False),
-        (FakeTerminal(), {"CI": "true"}, False),
+        (FakeTerminal(), {"TERM": "xterm", "CI": "true"}, False),
         (FakeTerminal(), {"TERM": "dumb"}, False),
-        (FakeTerminal(), {"CI": "1", "FORCE_COLOR": "1"}, False),
+        (FakeTerminal(), {}, False),
+        (FakeTerminal(), {"TERM": ""}, False),
+        (FakeTerminal(), {"TERM": "xterm", "CI": "1", "FORCE_COLOR": "1"}, False),
     ],
-    ids=["terminal", "pipe", "pipe+FORCE_COLOR", "CI", "TERM=dumb", "CI+FORCE_COLOR"],
+    ids=[
+        "terminal",
+        "pipe",
+        "pipe+FORCE_COLOR",
+        "CI",
+        "TERM=dumb",
+        "TERM unset",
+        "TERM empty",
+        "CI+FORCE_COLOR",
+    ],
 )
 def test_wants_live_only_on_a_real_terminal(stderr, env, live):
     streams = Streams(stdout=io.StringIO(), stderr=stderr, env=env)
@@ -288,8 +299,20 @@ def test_wants_live_only_on_a_real_terminal(stderr, env, live):
 
 
 def test_progress_option_overrides_the_guess():
-    on_terminal = Streams(stdout=io.StringIO(), stderr=FakeTerminal(), env={})
+    on_terminal = Streams(stdout=io.StringIO(), stderr=FakeTerminal(), env={"TERM": "xterm"})
     in_ci = Streams(stdout=io.StringIO(), stderr=io.StringIO(), env={"CI": "true"})
     assert not wants_live(RunOptions(watch=True, progress=ProgressMode.PLAIN), on_terminal)
     assert not wants_live(RunOptions(watch=True, progress=ProgressMode.NONE), on_terminal)
     assert wants_live(RunOptions(watch=True, progress=ProgressMode.LIVE), in_ci)
+
+
+@pytest.mark.parametrize(
+    ("columns", "width"),
+    [("120", 120), ("0", 80), ("-5", 80), ("9" * 30, 80), ("\u00b2", 80), ("abc", 80)],
+)
+def test_columns_counts_only_as_a_size_a_screen_can_have(columns: str, width: int) -> None:
+    # (80: Rich's width for a terminal it cannot measure; COLUMNS=0 drew nothing at all)
+    env = {"COLUMNS": columns, "LINES": columns}
+    console = make_console(io.StringIO(), RunOptions(), env, live=True)
+    assert console.width == width
+    assert console.height == (120 if width == 120 else 25)

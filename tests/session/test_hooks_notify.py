@@ -70,6 +70,22 @@ def test_a_hook_still_running_at_the_end_is_stopped_and_reported() -> None:
     assert "jobwatch: hook for firecrawl j1 stopped: still running at the end of the run" in err
 
 
+def test_a_hook_has_ended_when_its_process_exits_though_a_child_holds_its_output(
+    tmp_path: Path,
+) -> None:
+    pidfile = tmp_path / "pid"
+    started = time.monotonic()
+    err = run_hooks(f"echo before; sleep 60 & echo $! > {pidfile}", [job("j1", JobState.SUCCEEDED)])
+    took = time.monotonic() - started
+    pid = int(pidfile.read_text())
+    try:
+        os.kill(pid, 0)  # the child is the user's: still running
+        assert err.splitlines() == ["before"]  # no "stopped", no "exited"
+        assert took < 0.2 + 1.0 + 2.0  # the sleep in run_hooks, the 1 s grace, slack
+    finally:
+        os.kill(pid, 9)
+
+
 def test_what_ends_a_job_for_a_hook() -> None:
     assert ends(job("x", JobState.CANCELLED, "cancelled"))
     assert ends(job("x", JobState.UNKNOWN, "?", error_exit_code=3))
