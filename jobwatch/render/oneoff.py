@@ -16,7 +16,6 @@ from rich.console import Console, JustifyMethod
 from rich.table import Table
 from rich.text import Text
 
-<<<<<<< HEAD
 from jobwatch.core import exitcodes
 from jobwatch.core.models import JobState, JobStatus
 from jobwatch.render import reasons, rows
@@ -120,37 +119,6 @@ def print_table(console: Console, jobs: Sequence[JobStatus]) -> None:
                 width=width,
                 justify=justify,
                 no_wrap=True,
-=======
-from jobwatch.core.models import JobStatus
-from jobwatch.render.text import amount, job_line, on_line, percent, state_style
-
-
-def print_table(console: Console, jobs: Sequence[JobStatus]) -> None:
-    table = Table(box=None, pad_edge=False, header_style="bold")
-    for column in ("provider", "job", "state", "status", "progress", "", "message"):
-        table.add_column(column, overflow="fold")
-    for job in jobs:
-        ident = job.ident
-        # Text(), not str: provider words and messages are data, never Rich markup.
-        table.add_row(
-            Text(job.provider),
-            Text(ident),
-            Text(job.state.value, style=state_style(job.state)),
-            Text(job.status),
-            amount(job),
-            percent(job.progress) if job.progress is not None else "",
-            Text(on_line(job.message or "")),
-        )
-        for item in job.items:
-            table.add_row(
-                "",
-                Text(f"  └ {item.name}"),
-                Text(item.state.value, style=state_style(item.state)),
-                Text(item.status),
-                "",
-                percent(item.progress) if item.progress is not None else "",
-                Text(on_line(item.message or "")),
->>>>>>> house
             )
     for job in jobs:
         # Text(), not str: provider words are data, never Rich markup.

@@ -36,14 +36,9 @@ def end_lines(jobs: Sequence[JobStatus], *, errors_only: bool = False) -> Iterat
     for job in jobs:
         if job.state is JobState.UNKNOWN:
             if is_problem(job):  # not a job the deadline left unread: the deadline line says so
-<<<<<<< HEAD
                 # `firecrawl ID: HTTP 404: …`, not `firecrawl ID: firecrawl: HTTP 404: …`.
                 message = (job.message or "state unknown").removeprefix(f"{job.provider}: ")
-                yield f"jobwatch: error: {job_name(job)}: {message}", "red"
-=======
-                why = on_line(job.message or "state unknown")
-                yield f"jobwatch: error: {job_name(job)}: {why}", "red"
->>>>>>> house
+                yield f"jobwatch: error: {job_name(job)}: {on_line(message)}", "red"
         elif not errors_only:
             yield from ((line, state_style(job.state)) for line in reason_lines(job))
 
