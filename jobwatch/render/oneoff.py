@@ -19,7 +19,7 @@ from rich.text import Text
 from jobwatch.core import exitcodes
 from jobwatch.core.models import JobState, JobStatus
 from jobwatch.render import reasons, rows
-from jobwatch.render.text import amount, job_line, percent, state_style, wrap_line
+from jobwatch.render.text import amount, job_line, on_line, percent, state_style, wrap_line
 
 HEADERS = ("provider", "job", "state", "status", "progress", "")
 GAP = 2  # spaces between columns
