@@ -672,7 +672,8 @@ def test_readme_command(results: Results, command: Command) -> None:
     check(outcome)
     if command.kind == "demo":
         for provider in ("brightdata", "zilliz", "coze", "firecrawl"):
-            assert f"summary: {provider}" in outcome.stderr, outcome.describe()
+            assert f"] {provider} " in outcome.stderr, outcome.describe()
+        assert " succeeded in " in outcome.stderr, outcome.describe()
 
 
 def test_github_actions_recipe_writes_outputs_and_a_summary(results: Results) -> None:

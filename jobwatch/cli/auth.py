@@ -235,7 +235,12 @@ def auth_remove(provider: ProviderArg, profile: Profile = None) -> None:
 
     provider_class(provider)
     path = config.config_path()
-    name = config.pick_profile(profile, config.load(path), os.environ)
+    data = config.load(path)
+    profiles = data.get("profiles", {})
+    if profile and profile not in profiles:  # as `auth list --profile NAME` (exit 2)
+        known = ", ".join(sorted(profiles)) or "none"
+        raise UsageError(f"no profile {profile!r} in {path} (profiles: {known})")
+    name = config.pick_profile(profile, data, os.environ)
     if config.remove(path, name, provider):
         print(f"removed {provider} from profile {name!r}", file=sys.stderr)
     else:

@@ -177,17 +177,27 @@ def request_of(command: JobCommand) -> JobsRequest:
     provider's running jobs; and the re-attach hint for them."""
     from jobwatch.session.plan import JobRef, JobsRequest, Listing
 
+    from_words: list[tuple[str, JobRef]] = []
     if command.command in (WATCH, CANCEL):
-        refs = _references(command)
+        from_words = [
+            (word, ref) for word, ref in zip(command.words, _word_refs(command), strict=True)
+        ]
+        refs = _references(command, [ref for _, ref in from_words])
     else:
         kind = _kind_name(command)
         refs = [JobRef.of(command.command, kind, word, **command.context) for word in command.words]
+        from_words = list(zip(command.words, refs, strict=True))
 
     def hint(jobs: Sequence[JobRef]) -> str:
-        if not command.running:
-            return reattach_hint(command)
-        # The jobs a listing found.
-        return reattach_hint(replace(command, words=tuple(job.job_id for job in jobs)))
+        """The command that watches `jobs` (the ones not finished) again."""
+        if command.running:  # the jobs a listing found
+            return reattach_hint(replace(command, words=tuple(job.job_id for job in jobs)))
+        left = set(jobs)
+        words = tuple(word for word, ref in from_words if ref in left)
+        from_file = {ref for ref in refs if ref in left} - {ref for _, ref in from_words}
+        return reattach_hint(
+            replace(command, words=words, file=command.file if from_file else None)
+        )
 
     listing = None
     if command.running:
@@ -208,15 +218,22 @@ def _kind_name(command: JobCommand) -> str:
     return PROVIDERS[command.command].kind(command.kind).kind
 
 
-def _references(command: JobCommand) -> list[JobRef]:
-    """A `watch` or `cancel` command's references, then its jobs file's, with the command's
+def _word_refs(command: JobCommand) -> list[JobRef]:
+    """A `watch` or `cancel` command's references on its command line, with the command's
     context options where a reference names none."""
-    from jobwatch.cli.refs import load_jobs_file, parse_ref, with_defaults
+    from jobwatch.cli.refs import parse_ref, with_defaults
 
-    refs = [parse_ref(text) for text in command.words]
+    return [with_defaults(parse_ref(text), command.context) for text in command.words]
+
+
+def _references(command: JobCommand, words: list[JobRef]) -> list[JobRef]:
+    """A `watch` or `cancel` command's references (`words`), then its jobs file's, with the
+    command's context options where a reference names none."""
+    from jobwatch.cli.refs import load_jobs_file, with_defaults
+
+    refs = list(words)
     if command.file is not None:
-        refs += load_jobs_file(command.file)
-    refs = [with_defaults(ref, command.context) for ref in refs]
+        refs += [with_defaults(ref, command.context) for ref in load_jobs_file(command.file)]
     if not refs:
         raise UsageError("name at least one job (e.g. firecrawl:JOB_ID) or --file jobs.toml")
     return refs

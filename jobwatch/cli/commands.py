@@ -23,7 +23,12 @@ FILE = Option(
 
 WATCH = "watch"
 CANCEL = "cancel"
-# The shared options that mean something to a cancel request.
+# The shared options that mean something to a cancel request, and what they mean there.
+CANCEL_HELP = {
+    "timeout": "Deadline for every cancel request: 90, 90s, 15m, 2h.  [default: 30s]",
+    "json": "One JSON document on stdout: each job's provider, id, result and message.",
+    "max_retries": "Failed tries of one cancel request tolerated before giving up on it.",
+}
 CANCEL_OPTIONS = (
     "timeout",
     "json",
@@ -109,7 +114,11 @@ def options_of(command: str) -> tuple[Option, ...]:
         shared = table_for(watch_flag=False, region=True)
         return (FILE, *watch_context_options(), *_with_sites(shared, _defaults()))
     if command == CANCEL:
-        shared = tuple(option for option in SHARED if option.name in CANCEL_OPTIONS)
+        shared = tuple(
+            replace(option, help=CANCEL_HELP.get(option.name, option.help))
+            for option in SHARED
+            if option.name in CANCEL_OPTIONS
+        )
         return (FILE, *watch_context_options(), *_with_sites(shared, _defaults()))
     entry = PROVIDERS[command]
     kinds: tuple[Option, ...] = ()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from jobwatch.cli.options import RunOptions
 from jobwatch.core.settings import ProviderSettings
 from jobwatch.poll.settings import JobGroup
@@ -53,5 +55,6 @@ def demo_groups(base_url: str) -> list[JobGroup]:
 
 
 def run_demo(options: RunOptions) -> int:
+    """The demo's jobs live in its own simulator: they stop with it (an interrupt says so)."""
     with start_sim(port=0, speed=1.0) as server:
-        return run(demo_groups(server.base_url), options)
+        return run(demo_groups(server.base_url), replace(options, jobs_end_with_run=True))

@@ -6,7 +6,10 @@ cutting a phrase, and Typer's usage errors in jobwatch's one error style; how th
 from __future__ import annotations
 
 import functools
+import re
+import shlex
 import sys
+import textwrap
 from collections.abc import Callable, Sequence
 from typing import Any, ParamSpec, TypeVar
 
@@ -40,6 +43,62 @@ def _help(param: Any) -> str:
     return text
 
 
+# Kept on one line when help text wraps: `[default: 5]`, `10 s`.
+_UNBROKEN = re.compile(r"\[default: [^\]]*\]|\d (?:s|ms|m|h|MiB)\b")
+_KEEP = "\x00"  # stands for a space that must not break while the text is wrapped
+
+
+def write_dl(formatter: Any, rows: Sequence[tuple[str, str]]) -> None:
+    """A definition list (options, commands) that wraps its text at words without breaking
+    `[default: 5]` or `10 s`; the first column narrows on a narrow terminal, and an entry
+    wider than it gets a line of its own."""
+    width = formatter.width
+    indent = formatter.current_indent
+    first = min(max((len(name) for name, _ in rows), default=0), 30, max(12, (width - indent) // 3))
+    column = indent + first + 2
+    for name, text in rows:
+        line = " " * indent + name
+        protected = _UNBROKEN.sub(lambda found: found.group(0).replace(" ", _KEEP), text)
+        words = textwrap.wrap(
+            protected, max(width - column, 20), break_long_words=False, break_on_hyphens=False
+        )
+        if not words:
+            formatter.write(line + "\n")
+            continue
+        if len(name) <= first:
+            formatter.write(line.ljust(column) + words[0].replace(_KEEP, " ") + "\n")
+            rest = words[1:]
+        else:
+            formatter.write(line + "\n")
+            rest = words
+        for part in rest:
+            formatter.write(" " * column + part.replace(_KEEP, " ") + "\n")
+
+
+def shell_lines(command: str, width: int) -> list[str]:
+    """An example command in lines of at most `width` cells, broken between shell words with
+    a ` \\` continuation (the next lines indented 4), so it still runs when pasted; a word
+    longer than a line stays whole."""
+    if len(command) <= width:
+        return [command]
+    try:
+        words = shlex.split(command, posix=False)
+    except ValueError:
+        return [command]
+    lines: list[str] = []
+    current = ""
+    for word in words:
+        lead = "    " if lines else ""
+        candidate = f"{current} {word}" if current else lead + word
+        if current and len(candidate) + 2 > width:
+            lines.append(current + " \\")
+            current = "    " + word
+        else:
+            current = candidate
+    lines.append(current)
+    return lines
+
+
 def _rows(ctx: Any, params: list[Any], kind: str) -> list[tuple[str, str]]:
     return [
         (_name(param), _help(param))
@@ -62,7 +121,23 @@ class _PlainHelp:
             rows = _rows(ctx, params, kind)
             if rows:
                 with formatter.section(title):
-                    formatter.write_dl(rows)
+                    write_dl(formatter, rows)
+
+    def format_epilog(self, ctx: Any, formatter: Any) -> None:
+        """The examples: each command whole, or broken between words with ` \\`."""
+        epilog = getattr(self, "epilog", None)
+        if not epilog:
+            return
+        formatter.write_paragraph()
+        with formatter.indentation():
+            room = formatter.width - formatter.current_indent
+            for line in epilog.replace("\b\n", "").splitlines():
+                if not line.strip():
+                    formatter.write("\n")
+                    continue
+                lead = line[: len(line) - len(line.lstrip())]
+                for part in shell_lines(line.strip(), room - len(lead)):
+                    formatter.write(" " * formatter.current_indent + lead + part + "\n")
 
 
 class Command(_PlainHelp, TyperCommand):
@@ -88,7 +163,7 @@ class Group(_PlainHelp, TyperGroup):
                 rows.append((name, " ".join(help_text.split())))
         if rows:
             with formatter.section("Commands"):
-                formatter.write_dl(rows)
+                write_dl(formatter, rows)
 
 
 class Escaped(Exception):

@@ -104,7 +104,9 @@ SHARED: tuple[Option, ...] = (
         ProgressMode,
         "progress",
         ("--progress",),
-        "How progress is drawn on stderr: live bars on a terminal, plain lines otherwise.",
+        "How progress is drawn on stderr: auto = live bars on a terminal, plain lines "
+        "otherwise; none = nothing while jobs run, only the summary line and the reasons at "
+        "the end.",
         default=ProgressMode.AUTO,
     ),
     one_of(

@@ -21,9 +21,24 @@ class CancelResult:
     message: str = ""
     exit_code: int = exitcodes.SUCCESS
 
-    def to_json(self) -> dict[str, str]:
-        document = {"provider": self.provider, "id": self.job_id, "result": self.outcome}
-        return {**document, "message": self.message} if self.message else document
+    def to_json(self) -> dict[str, str | None]:
+        """`{"provider", "id", "result", "message"}`: `message` is null unless it says why a
+        cancel failed."""
+        return {
+            "provider": self.provider,
+            "id": self.job_id,
+            "result": self.outcome,
+            "message": self.message or None,
+        }
+
+    @property
+    def name(self) -> str:
+        """How lines name the job, as the watch's rows do: `zilliz job-1 (milvus)`,
+        `firecrawl ID (crawl)`."""
+        detail = self.label.removeprefix(f"{self.provider} ")
+        return f"{self.provider} {self.job_id}" + (
+            f" ({detail})" if detail != self.provider else ""
+        )
 
 
 def exit_code(results: Sequence[CancelResult]) -> int:

@@ -55,6 +55,8 @@ class RunOptions:
     summary_file: str | None = None  # --summary-file PATH
     jobs_out: str | None = None  # --jobs-out PATH
     reattach_hint: str | None = None
+    # The jobs are the run's own and stop with it (`jobwatch demo`'s simulator).
+    jobs_end_with_run: bool = False
 
     def deadline_seconds(self, env: Mapping[str, str]) -> float | None:
         """--timeout; else 30 s for a one-off check, and for a watch none (6 h when CI is set)."""

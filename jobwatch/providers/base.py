@@ -190,18 +190,35 @@ class Provider(ABC):
         """
 
     def read(self, response: httpx.Response, job_ids: Sequence[str]) -> list[JobStatusOrError]:
-        """`parse`, with a hint when a key is rejected by an endpoint other than the provider's
-        own: that endpoint may want its own key (README: Credentials and config)."""
+        """`parse`, with what happened when a key is refused (README: Credentials and config):
+        none was sent; the one given with --api-key was refused; or one from the environment
+        or a profile went to an endpoint other than the provider's own, which may want its
+        own key."""
         try:
             return self.parse(response, job_ids)
         except CredentialsError as error:
-            if self.base_url in self.base_urls.values():
+            hint = self._refused_hint()
+            if hint is None:
                 raise
-            variable = f"$JOBWATCH_{env_name(self.name)}_API_KEY"
-            raise CredentialsError(
-                f"{error.message} (the key was sent to {self.base_url}: if it wants its own "
-                f"key, pass --api-key or set {variable})"
-            ) from None
+            raise CredentialsError(f"{error.message} ({hint})") from None
+
+    def _refused_hint(self) -> str | None:
+        variable = f"$JOBWATCH_{env_name(self.name)}_API_KEY"
+        source = self.settings.api_key_source
+        if not self.settings.api_key:
+            return (
+                f"no key was sent to {self.base_url}, and it wants one: pass --api-key, "
+                f"set {variable} or run `jobwatch auth set {self.name}`"
+            )
+        if source == "--api-key":
+            return f"{self.base_url} refused the key given with --api-key: check that key"
+        if self.base_url in self.base_urls.values():
+            return None
+        return (
+            f"the key{f' from {source}' if source else ''} was sent to {self.base_url}: if it "
+            "wants its own key, "
+            f"pass --api-key or set {variable}"
+        )
 
     # -- why a job failed, read once when it ends (README: Gates) ---------------------------------
 

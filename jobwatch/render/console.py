@@ -68,7 +68,9 @@ def make_console(
         no_color=not color,
         highlight=False,
         emoji=False,
-        soft_wrap=not live,
+        # A terminal wraps long lines at words (Rich's wrap); a pipe or file gets each line
+        # whole, for grep.
+        soft_wrap=not live and not isatty(stream),
         width=None if live or isatty(stream) else 200,
         _environ={key: value for key, value in env.items() if _passed_to_rich(key, value)},
     )

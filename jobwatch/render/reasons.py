@@ -36,8 +36,9 @@ def end_lines(jobs: Sequence[JobStatus], *, errors_only: bool = False) -> Iterat
     for job in jobs:
         if job.state is JobState.UNKNOWN:
             if is_problem(job):  # not a job the deadline left unread: the deadline line says so
-                why = on_line(job.message or "state unknown")
-                yield f"jobwatch: error: {job_name(job)}: {why}", "red"
+                # `firecrawl ID: HTTP 404: …`, not `firecrawl ID: firecrawl: HTTP 404: …`.
+                message = (job.message or "state unknown").removeprefix(f"{job.provider}: ")
+                yield f"jobwatch: error: {job_name(job)}: {on_line(message)}", "red"
         elif not errors_only:
             yield from ((line, state_style(job.state)) for line in reason_lines(job))
 
@@ -70,12 +71,12 @@ def detail_lines(job: JobStatus) -> list[str]:
     """The provider's reasons for the job's parts, at most SHOWN of each kind, indented."""
     if job.state not in _BAD_ENDS and job.state is not JobState.SUCCEEDED:
         return []
-    lines = [f"  {text}" for text in _error_texts(job.extra)]
+    lines = [f"  {text}" for text in error_texts(job.extra)]
     lines += [f"  {text}" for text in _file_texts(job)]
     return lines
 
 
-def _error_texts(extra: dict[str, Any]) -> list[str]:
+def error_texts(extra: dict[str, Any]) -> list[str]:
     texts: list[str] = []
     errors = extra.get("errors")
     if isinstance(errors, list):

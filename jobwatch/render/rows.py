@@ -32,11 +32,11 @@ def choose(
     keys: Sequence[Key], rank_of: Callable[[Key], int], rows_of: Callable[[Key], int], room: int
 ) -> list[Key]:
     """All keys when their rows fit in `room` lines; else the best-ranked ones that fit in
-    `room - 2` (a line above counts the jobs, a line below says what is left out), in their
-    original order so the rows shown do not jump about."""
+    `room - 1` (a line below says what is left out), in their original order so the rows
+    shown do not jump about."""
     if sum(rows_of(key) for key in keys) <= room:
         return list(keys)
-    budget = room - 2
+    budget = room - 1
     picked: set[int] = set()
     for index in sorted(range(len(keys)), key=lambda i: (rank_of(keys[i]), i)):
         need = rows_of(keys[index])
@@ -47,11 +47,10 @@ def choose(
 
 
 # Widest a column gets, and the narrowest it shrinks to (in cells).
-IDENT_MAX = 24
-STATUS_MAX = 12
+STATUS_MAX = 16  # `retry 12 in 59s`, `not found yet`, the providers' words
 BAR_MAX = 24
 PERCENT = 4  # 100%
-ELAPSED = 6  # 59m59s, 2h03m
+ELAPSED = 6  # 59m59s, 2h03m: fixed, so the columns after it never shift
 ETA = 10  # eta 59m59s
 NOTE_WANT = 32  # a retry note or a reason, before the bar shrinks for it
 NOTE_MIN = 10
@@ -59,7 +58,8 @@ NOTE_MIN = 10
 
 @dataclass(frozen=True)
 class Columns:
-    """Cell widths of a row; 0 leaves the column out. `unit` says whether counts carry theirs."""
+    """Cell widths of a row; 0 leaves the column out. `unit` says whether counts and rates
+    carry theirs."""
 
     provider: int
     ident: int
@@ -71,6 +71,7 @@ class Columns:
     eta: int
     note: int = 0
     unit: bool = True
+    rate: int = 0
 
     def used(self) -> int:
         """Cells taken by the columns and the single spaces between them."""
@@ -78,7 +79,9 @@ class Columns:
         return sum(shown) + len(shown) - 1
 
 
-_WIDTHS = ("provider", "ident", "status", "bar", "counts", "percent", "elapsed", "eta", "note")
+_WIDTHS = (
+    "provider", "ident", "status", "bar", "counts", "rate", "percent", "elapsed", "eta", "note"
+)  # fmt: skip
 
 
 @dataclass
@@ -91,7 +94,9 @@ class Natural:
     status: int = 0
     counts: int = 0  # `100/100 pages`
     counts_bare: int = 0  # `100/100`
-    eta: int = 0
+    rate: int = 0  # `12 pages/s`
+    rate_bare: int = 0  # `12/s`
+    eta: int = 0  # `eta 5s`: 0 until an ETA is shown, then ETA
 
     def widen(self, **widths: int) -> None:
         for name, width in widths.items():
@@ -99,34 +104,36 @@ class Natural:
 
 
 # The order in which columns give way on a narrow terminal: the note (whose whole text follows
-# the last frame anyway) first, then the id and status shorten,
-# then the counts lose their unit and the bar shortens, then the counts go; the percent, the
-# elapsed time and the ETA stay, and every row keeps a bar.
+# the last frame anyway) first, then the bar shortens, counts and rates lose their unit, the
+# rate goes; only then do ids shorten (in the middle), and the status (which holds the short
+# forms `retry 2 in 4s` and `not found yet`) after them; the counts go, then the elapsed
+# time; the percent and the ETA stay longest, and every row keeps a bar.
 _SHRINK: tuple[tuple[str, int], ...] = (
     ("note", 20),
     ("bar", 16),
-    ("ident", 16),
-    ("status", 10),
     ("note", 12),
     ("bar", 12),
-    ("ident", 12),
     ("unit", 0),
     ("note", NOTE_MIN),
     ("note", 0),
-    ("status", 8),
-    ("ident", 10),
+    ("rate", 0),
     ("bar", 10),
-    ("counts", 0),
-    ("status", 7),
     ("bar", 8),
-    ("ident", 8),
-    ("status", 5),
+    ("ident", 20),
+    ("counts", 0),
+    ("ident", 14),
     ("bar", 6),
-    ("provider", 5),
-    ("ident", 5),
-    ("status", 3),
-    ("bar", 3),
+    ("ident", 10),
+    ("elapsed", 0),
+    ("status", 10),
+    ("ident", 8),
+    ("provider", 6),
+    ("status", 7),
     ("eta", 0),
+    ("bar", 3),
+    ("ident", 5),
+    ("status", 4),
+    ("provider", 4),
 )
 
 
@@ -135,10 +142,11 @@ def fit(width: int, natural: Natural, *, notes: bool) -> Columns:
     gives way first and gets what is left at the end."""
     columns = Columns(
         provider=natural.provider,
-        ident=min(natural.ident, IDENT_MAX),
+        ident=natural.ident,
         status=min(natural.status, STATUS_MAX),
         bar=BAR_MAX,
         counts=natural.counts,
+        rate=natural.rate,
         percent=PERCENT,
         elapsed=ELAPSED,
         eta=natural.eta and ETA,
@@ -150,14 +158,16 @@ def fit(width: int, natural: Natural, *, notes: bool) -> Columns:
         if over <= 0:
             break
         if name == "unit":
-            if columns.counts > natural.counts_bare:
-                columns = replace(columns, counts=natural.counts_bare, unit=False)
+            if columns.counts > natural.counts_bare or columns.rate > natural.rate_bare:
+                columns = replace(
+                    columns, counts=natural.counts_bare, rate=natural.rate_bare, unit=False
+                )
         elif floor == 0:
             columns = _set(columns, name, 0)
         elif (current := _get(columns, name)) > floor:
             shrunk.append((name, current))
             columns = _set(columns, name, max(floor, current - over))
-    # Dropping the counts may free more than was needed: the last columns shrunk get it back.
+    # Dropping a column may free more than was needed: the last columns shrunk get it back.
     for name, before in reversed(shrunk):
         spare = width - columns.used()
         if spare <= 0:
@@ -209,6 +219,13 @@ def fit_job_id(job: JobStatus, width: int) -> str:
 
 
 def fit_item(name: str, width: int) -> str:
-    """A part's row in the id column: `  └ a.parquet`, indented under its job."""
+    """A part's row in the id column: `  └ a.parquet`, indented under its job; a path too
+    long keeps its file name (`  └ …/part-0.parquet`), then both ends of that."""
     prefix = "  └ " if width >= 12 else "└ "
-    return prefix + fit_id(name, width - len(prefix))
+    room = width - len(prefix)
+    if len(name) <= room:
+        return prefix + name
+    base = name.rstrip("/").rsplit("/", 1)[-1]
+    if base != name and len(base) + 2 <= room:
+        return f"{prefix}…/{base}"
+    return prefix + fit_id(base, room)

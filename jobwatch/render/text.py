@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
@@ -121,11 +122,18 @@ def job_line(job: JobStatus, *, message: bool = True) -> str:
     return " ".join(parts)
 
 
-def outcome_line(jobs: Sequence[JobStatus], exit_code: int, elapsed: float) -> str:
-    """`3 jobs: 2 succeeded, 1 failed in 1m05s (exit code 1)`."""
+def outcome_line(
+    jobs: Sequence[JobStatus], exit_code: int, elapsed: float, *, deadline: str | None = None
+) -> str:
+    """`3 jobs: 2 succeeded, 1 failed in 1m05s (exit code 1)`; when a deadline (`--timeout
+    5s`) passed with jobs not finished, it says so, whatever the exit code:
+    `2 jobs: 1 failed, 1 running; the --timeout 5s deadline passed after 5s (exit code 1)`."""
     noun = "job" if len(jobs) == 1 else "jobs"
     parts = ", ".join(f"{count} {state}" for state, count in state_counts(jobs))
-    return f"{len(jobs)} {noun}: {parts} in {duration(elapsed)} (exit code {exit_code})"
+    when = f"in {duration(elapsed)}"
+    if deadline is not None:
+        when = f"; the {deadline} deadline passed after {duration(elapsed)}"
+    return f"{len(jobs)} {noun}: {parts}{'' if deadline else ' '}{when} (exit code {exit_code})"
 
 
 def state_counts(jobs: Iterable[JobStatus]) -> list[tuple[str, int]]:
@@ -133,3 +141,21 @@ def state_counts(jobs: Iterable[JobStatus]) -> list[tuple[str, int]]:
     counts = Counter(shown_state(job) for job in jobs)
     order = [state.value for state in JobState]
     return sorted(counts.items(), key=lambda pair: order.index(pair[0]) if pair[0] in order else 99)
+
+
+def wrap_line(text: str, width: int | None) -> list[str]:
+    """A line for people, wrapped at words to `width` (None: whole, as in a pipe or file):
+    the lines after the first indented two spaces more than it, so a reason that runs on
+    reads as one. A word longer than the line (a URL) is kept whole."""
+    if width is None or len(text) <= width:
+        return [text]
+    lead = text[: len(text) - len(text.lstrip(" "))]
+    return textwrap.wrap(
+        text,
+        width,
+        initial_indent="",
+        subsequent_indent=lead + "  ",
+        break_long_words=False,
+        break_on_hyphens=False,
+        drop_whitespace=True,
+    ) or [text]

@@ -129,12 +129,12 @@ def cancel_unfinished(
     *,
     why: str,
     time_limit: float = ON_EXIT_TIME_LIMIT,
-) -> bool:
+) -> list[CancelResult] | None:
     """--cancel-on-timeout / --cancel-on-interrupt: stop these jobs, within `time_limit` in
     all (the run's deadline has passed, or the run was interrupted), and say what was
-    cancelled. True when anything was asked of a provider."""
+    cancelled. What each cancel came to; None when nothing was asked of a provider."""
     if not targets:
-        return False
+        return None
     options, streams = session.options, session.streams
     if not options.quiet:
         say(streams.stderr, f"jobwatch: {why}: cancelling {len(targets)} unfinished job(s)")
@@ -151,6 +151,9 @@ def cancel_unfinished(
         )
     except KeyboardInterrupt:  # a second Ctrl-C (or SIGTERM) while cancelling
         say(streams.stderr, "jobwatch: cancelling was interrupted: some jobs may keep running")
-        return True
+        return [
+            CancelResult(provider.name, provider.label, job_id, "error", "interrupted")
+            for provider, job_id in targets
+        ]
     print_cancels(results, streams, quiet=options.quiet)
-    return True
+    return results

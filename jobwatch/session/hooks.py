@@ -23,7 +23,7 @@ import codecs
 import os
 import signal
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TextIO
 
 from jobwatch.core import exitcodes
@@ -75,6 +75,12 @@ class HookReporter:
         self.started: set[tuple[str, str | None, str]] = set()
         self.tasks: set[asyncio.Task[None]] = set()
         self._slots: asyncio.Semaphore | None = None
+        self._output: Callable[[str], None] | None = None
+
+    def send_output_to(self, output: Callable[[str], None]) -> None:
+        """Hand the hooks' output to `output` (the live view prints it above itself)
+        instead of writing it to stderr."""
+        self._output = output
 
     def start(self, jobs: Sequence[JobStatus]) -> None:
         pass
@@ -172,7 +178,9 @@ class HookReporter:
             self._write(decoder.decode(b"", final=True))
 
     def _write(self, text: str) -> None:
-        if text:
+        if text and self._output is not None:
+            self._output(text)
+        elif text:
             try:
                 self.stderr.write(text)
                 self.stderr.flush()

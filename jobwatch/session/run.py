@@ -6,10 +6,12 @@ entry's job."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from jobwatch.core import exitcodes
+from jobwatch.core.models import JobState, JobStatus
 from jobwatch.core.settings import RunOptions
 from jobwatch.poll.settings import JobGroup
 from jobwatch.render.result import print_empty, print_result
@@ -17,6 +19,9 @@ from jobwatch.session.plan import JobRef, JobsRequest, factory_for, plan
 from jobwatch.session.session import Session
 from jobwatch.session.watch import Watched, watch
 from jobwatch.streams import Streams
+
+if TYPE_CHECKING:
+    from jobwatch.core.cancels import CancelResult
 
 __all__ = ["Streams", "cancel_request", "run", "run_request"]
 
@@ -33,9 +38,8 @@ def run_request(request: JobsRequest, options: RunOptions, streams: Streams | No
     listing = request.listing
     if listing is None:
         groups = plan(request)
-        hint = request.reattach_hint(request.refs) if request.reattach_hint else None
         with Session(options, streams) as session:
-            return check(session, groups, reattach_hint=hint)
+            return check(session, groups, refs=request.refs, reattach_hint=request.reattach_hint)
     from jobwatch.session.listing import find_running
 
     context = listing.context
@@ -46,8 +50,9 @@ def run_request(request: JobsRequest, options: RunOptions, streams: Streams | No
             print_empty(options, session.streams)
             return exitcodes.SUCCESS
         refs = [JobRef.of(listing.provider, provider.kind, job_id, **context) for job_id in ids]
-        hint = request.reattach_hint(refs) if request.reattach_hint else None
-        return check(session, [JobGroup(provider, ids)], reattach_hint=hint)
+        return check(
+            session, [JobGroup(provider, ids)], refs=refs, reattach_hint=request.reattach_hint
+        )
 
 
 def cancel_request(
@@ -61,35 +66,72 @@ def cancel_request(
         return run_cancel(session, targets)
 
 
-def check(session: Session, groups: Sequence[JobGroup], *, reattach_hint: str | None = None) -> int:
+def check(
+    session: Session,
+    groups: Sequence[JobGroup],
+    *,
+    refs: Sequence[JobRef] = (),
+    reattach_hint: Callable[[Sequence[JobRef]], str] | None = None,
+) -> int:
     """Watch (or check) the groups; on a timeout or an interrupt, cancel the unfinished jobs
-    when asked; print the result; notify. The exit code."""
+    when asked; print the result (with the command that re-attaches to the jobs not
+    finished, made by `reattach_hint` from their `refs`); notify. The exit code."""
     watched = watch(session, groups)
+    elapsed = session.elapsed()
     jobs, code = watched.jobs, watched.exit_code
-    cancelled = _cancel_if_asked(session, groups, watched)
+    cancels = _cancel_if_asked(session, groups, watched)
     options = session.options
-    if reattach_hint is not None:
-        options = replace(options, reattach_hint=reattach_hint)
+    unfinished = unfinished_refs(refs, jobs)
+    if reattach_hint is not None and unfinished:
+        options = replace(options, reattach_hint=reattach_hint(unfinished))
     print_result(
-        jobs, code, options, session.streams, watched.interrupted, cancelled, watched.timeline
+        jobs,
+        code,
+        options,
+        session.streams,
+        watched.interrupted,
+        cancels,
+        elapsed=elapsed,
+        timed_out=watched.timed_out,
+        timeline=watched.timeline,
     )
     session.notify(jobs, code)
     return code
 
 
-def _cancel_if_asked(session: Session, groups: Sequence[JobGroup], watched: Watched) -> bool:
-    """--cancel-on-timeout / --cancel-on-interrupt: cancel the jobs not finished. True when
-    something was asked of a provider."""
+def unfinished_refs(refs: Sequence[JobRef], jobs: Sequence[JobStatus]) -> list[JobRef]:
+    """The references of the jobs not finished (still running, or whose state jobwatch
+    could not learn): what a re-attach should watch."""
+    open_jobs = {
+        (job.provider, job.scope, job.id)
+        for job in jobs
+        if not job.state.is_terminal or job.state is JobState.UNKNOWN
+    }
+    return [
+        ref
+        for ref in refs
+        if any(
+            (ref.provider, scope, ref.job_id) in open_jobs
+            for scope in (None, *(str(value) for _, value in ref.context))
+        )
+    ]
+
+
+def _cancel_if_asked(
+    session: Session, groups: Sequence[JobGroup], watched: Watched
+) -> list[CancelResult] | None:
+    """--cancel-on-timeout / --cancel-on-interrupt: cancel the jobs not finished. What each
+    cancel came to, or None when nothing was asked of a provider."""
     options = session.options
     interrupted = watched.interrupted
     if interrupted is not None:
         if not options.cancel_on_interrupt:
-            return False
+            return None
         why = "interrupted" if interrupted == exitcodes.INTERRUPTED else "terminated"
     elif watched.timed_out and options.cancel_on_timeout:
         why = "the --timeout deadline passed"
     else:
-        return False
+        return None
     from jobwatch.session.cancel import cancel_unfinished
     from jobwatch.session.hooks import ends
 

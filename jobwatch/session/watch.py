@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -23,7 +23,8 @@ from jobwatch.render.timeline import Timeline
 from jobwatch.session.session import Session
 from jobwatch.streams import Streams
 
-TICK_SECONDS = 1.0
+# The live view redraws on ticks (at most 4 times a second); the plain lines throttle on them.
+TICK_SECONDS = 0.25
 # Polls wake on a 50 ms grid: hundreds of jobs then share loop wake-ups (PollSettings).
 WAKE_QUANTUM = 0.05
 
@@ -55,9 +56,17 @@ def watch(session: Session, groups: Sequence[JobGroup]) -> Watched:
     reporters; Ctrl-C, SIGTERM and SIGHUP end the phase (Watched.interrupted), then every
     reporter is told how it finished."""
     options = session.options
+    intervals = {
+        group.provider.name: options.interval or group.provider.default_interval for group in groups
+    }
     timeline = Timeline()
-    reporters = [timeline, *pick_reporters(options, session.streams)]
+    reporters = [timeline, *pick_reporters(options, session.streams, intervals)]
     if session.hooks is not None:
+        # On a live view a hook's lines print above it, not into it.
+        for reporter in reporters:
+            output = getattr(reporter, "print_output", None)
+            if output is not None:
+                session.hooks.send_output_to(output)
         reporters.append(session.hooks)
     poller = Poller(groups, poll_settings(session), session.client, retry=session.retry)
     interrupted: int | None = None
@@ -114,9 +123,12 @@ async def _tick(reporters: Sequence[Reporter]) -> None:
             reporter.tick()
 
 
-def pick_reporters(options: RunOptions, streams: Streams) -> list[Reporter]:
+def pick_reporters(
+    options: RunOptions, streams: Streams, intervals: Mapping[str, float] | None = None
+) -> list[Reporter]:
     """The renderers for these options: NDJSON on stdout, and live bars, plain lines or only
-    the notices on stderr."""
+    the notices on stderr. `intervals`: each provider's time between polls (the live view
+    shows no ETA or rate once nothing moved for three of them)."""
     reporters: list[Reporter] = []
     if options.json and options.watch:
         reporters.append(jsonout.NdjsonReporter(streams.stdout))
@@ -138,5 +150,5 @@ def pick_reporters(options: RunOptions, streams: Streams) -> list[Reporter]:
     live = wants_live(options, streams)
     console = make_console(streams.stderr, options, streams.env, live=live, auto_color=live)
     now = time.monotonic
-    reporters.append(LiveReporter(console, now) if live else PlainReporter(console, now))
+    reporters.append(LiveReporter(console, now, intervals) if live else PlainReporter(console, now))
     return reporters

@@ -153,9 +153,9 @@ def test_a_rejected_key_at_another_endpoint_hints_at_api_key(tmp_path: Path) -> 
     args = ["firecrawl", "a", "--base-url", "http://fc.internal:3002", "--api-key", FC_KEY]
     result = invoke(args, tmp_path, fake=fake)
     assert result.exit_code == 4
-    assert (
-        "(the key was sent to http://fc.internal:3002: if it wants its own key, pass --api-key"
-        in (result.stderr)
+    # The key was given with --api-key: not "pass --api-key" again (issue 23).
+    assert "(http://fc.internal:3002 refused the key given with --api-key: check that key)" in (
+        result.stderr
     )
     fake = Fake([reply(401, body={"success": False, "error": "Unauthorized"})])
     result = invoke(["firecrawl", "a", "--api-key", FC_KEY], tmp_path, fake=fake)

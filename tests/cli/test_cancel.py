@@ -32,7 +32,7 @@ def test_cancel_retries_up_to_max_retries(tmp_path: Path) -> None:
     result = invoke(args, tmp_path, fake=fake)
     assert result.exit_code == 3, result.output
     assert len(fake.requests) == 2
-    assert "jobwatch: error: cannot cancel firecrawl batch scrape a: firecrawl: HTTP 503" in (
+    assert "jobwatch: error: cannot cancel firecrawl a (batch scrape): firecrawl: HTTP 503" in (
         result.stderr
     )
 

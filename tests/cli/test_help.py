@@ -37,7 +37,12 @@ def examples(text: str) -> list[str]:
     lines = [line.strip() for line in text.rstrip().splitlines()]
     assert "Examples:" in lines, f"no Examples section:\n{text}"
     start = len(lines) - lines[::-1].index("Examples:")
-    shown = [line for line in lines[start:] if line]
+    shown: list[str] = []
+    for line in (line for line in lines[start:] if line):
+        if shown and shown[-1].endswith(" \\"):  # a long example, broken between words
+            shown[-1] = f"{shown[-1][:-2]} {line}"
+        else:
+            shown.append(line)
     assert shown, f"an empty Examples section:\n{text}"
     for line in shown:
         assert re.search(r"(^|\| )jobwatch ", line), f"not an example command: {line!r}"
@@ -141,3 +146,39 @@ def test_usage_errors_read_like_every_other_error(args: list[str], message: str,
     assert done.stderr.startswith("jobwatch: error: "), done.stderr
     assert message in done.stderr
     assert "Usage:" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("columns", [60, 80])
+@pytest.mark.parametrize("path", [("firecrawl",), ("zilliz",), ("watch",), ("cancel",)])
+def test_help_wraps_at_words_and_examples_stay_whole(columns, path) -> None:
+    """Issue 23: `--timeout 30` / `m`, `[default:` / `5]`. Every line fits; an example is
+    one line or broken between shell words with ` \\`; `[default: N]` stays on one line."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "COLUMNS": str(columns)}
+    text = subprocess.run(
+        [sys.executable, "-m", "jobwatch", *path, "--help"],
+        capture_output=True, text=True, env=env, check=True, timeout=60,
+    ).stdout  # fmt: skip
+    lines = text.splitlines()
+    assert all(len(line) <= columns for line in lines), [x for x in lines if len(x) > columns]
+    assert not any(line.rstrip().endswith("[default:") for line in lines)
+    for example in examples(text):
+        assert example.startswith("jobwatch ") or "| jobwatch " in example
+    start = lines.index("  Examples:")
+    for before, after in zip(lines[start + 1 :], lines[start + 2 :], strict=False):
+        if after.startswith("        "):  # a continuation line
+            assert before.endswith(" \\"), (before, after)
+
+
+def test_cancel_help_speaks_of_cancels_not_watches() -> None:
+    text = " ".join(help_text(("cancel",)).split())
+    assert "--watch" not in text
+    assert "Deadline for every cancel request" in text
+
+
+def test_progress_none_is_explained() -> None:
+    text = " ".join(help_text(("watch",)).split())
+    assert "none = nothing while jobs run, only the summary line and the reasons at the end" in text

@@ -5,6 +5,7 @@ re-attach hint (README: Job kinds)."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import httpx
@@ -193,6 +194,7 @@ def test_help_says_what_the_first_argument_is_for_each_kind(tmp_path: Path) -> N
     )
     assert "--kind workflow: EXECUTE_ID, the runs' execute ids; --kind chat: CHAT_ID" in flat
     assert "--kind document|workflow|chat" in flat
+    text = re.sub(r" \\\n\s+", " ", text)  # examples broken between words with ` \`
     assert f"jobwatch coze {WORKFLOW} {RUN} --kind workflow --watch" in text
     assert f"jobwatch coze {CONVERSATION} {CHAT} --kind chat --watch" in text
     zilliz = " ".join(invoke(["zilliz", "--help"], tmp_path).stdout.split())

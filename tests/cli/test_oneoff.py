@@ -588,7 +588,7 @@ def on_a_terminal(tmp_path: Path, args: list[str], answer: httpx.Response) -> li
 def test_a_table_on_a_terminal(tmp_path: Path) -> None:
     answer = reply(fixture=("firecrawl", "status_scraping.json"))
     header, row = on_a_terminal(tmp_path, COMMANDS["firecrawl"], answer)[:2]
-    assert header.split() == ["provider", "job", "state", "status", "progress", "message"]
+    assert header.split() == ["provider", "job", "state", "status", "progress"]
     assert row.split()[:4] == ["firecrawl", FC_JOB, "running", "scraping"]
     assert "40/100 pages" in row and "40%" in row
 

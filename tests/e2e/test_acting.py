@@ -205,9 +205,10 @@ def test_cancel_on_timeout_cancels_what_is_unfinished(own_sim: Sim, tmp_path: Pa
         "--cancel-on-timeout",
     )
     assert result.code == 124, result.stderr
-    assert f"jobwatch: cancelled firecrawl crawl {slow}" in result.stderr
+    assert f"jobwatch: cancelled firecrawl {slow} (crawl)" in result.stderr
     assert f"cancel firecrawl crawl {quick}" not in result.stderr  # it had finished
-    assert "(the unfinished jobs were asked to stop)" in result.stderr
+    assert "; the --timeout 2s deadline passed after " in result.stderr
+    assert result.stderr.endswith("jobwatch: the unfinished jobs were asked to stop\n")
     after = jw(own_sim, tmp_path, "firecrawl", slow, "--crawl", "--json")
     assert after.json()["jobs"][0]["state"] == "cancelled"
 
@@ -259,11 +260,11 @@ def test_cancel_firecrawl_running_finished_unknown(
     result = jw(own_sim, tmp_path, "cancel", f"{form}:{running}", f"{form}:{finished}", "--json")
     assert result.code == 0, result.stderr
     assert [j["result"] for j in result.json()["jobs"]] == ["cancelled", "finished"]
-    assert f"jobwatch: cancelled firecrawl {kind} {running}" in result.stderr
+    assert f"jobwatch: cancelled firecrawl {running} ({kind})" in result.stderr
     result = jw(own_sim, tmp_path, "cancel", f"{form}:{gone}")
     assert result.code == 3
     assert (
-        f"jobwatch: error: cannot cancel firecrawl {kind} {gone}: firecrawl: HTTP 404"
+        f"jobwatch: error: cannot cancel firecrawl {gone} ({kind}): firecrawl: HTTP 404"
         in result.stderr
     )
 
@@ -288,7 +289,7 @@ def test_cancel_brightdata_and_milvus_from_a_jobs_file(own_sim: Sim, tmp_path: P
     assert result.code == 0, result.stderr
     assert f"jobwatch: cancelled brightdata {snapshot}" in result.stderr
     assert f"jobwatch: brightdata {done} had already finished" in result.stderr
-    assert f"jobwatch: cancelled milvus {milvus}" in result.stderr
+    assert f"jobwatch: cancelled zilliz {milvus} (milvus)" in result.stderr
     states = jw(own_sim, tmp_path, "watch", f"brightdata:{snapshot}", f"zilliz:{milvus}", "--json")
     assert [j["status"] for j in states.ndjson()[-1]["jobs"]] == ["canceled", "Failed"]
     result = jw(own_sim, tmp_path, "cancel", f"zilliz:{auto}")

@@ -66,7 +66,7 @@ def test_a_succeeded_run_gives_the_outputs_the_jobs_and_the_picture(
     assert f"| firecrawl | `{second}` | succeeded | completed |" in watch.summary
     # plain lines (CI is set), no annotation for a success
     assert "::error" not in run.log and "\r" not in watch.stderr
-    assert f"summary: firecrawl {first} succeeded" in watch.stderr
+    assert f"] firecrawl {first} succeeded" in watch.stderr
     # the install step: its own folder under RUNNER_TEMP; the jobs output in heredoc form
     folder = run.steps["install"].outputs["dir"]
     assert folder.startswith(str(tmp_path / "work" / "runner-temp" / "jobwatch."))

@@ -159,7 +159,7 @@ def test_a_hook_that_starts_a_background_process_ends_with_its_own_process(
         assert ended.seconds < 5.0, ended.seconds  # the job takes ~0.5 s; not the 10 s deadline
         texts = [line.split("] ", 1)[-1] for line in ended.lines]
         assert "started" in texts and "done" in texts
-        assert f"summary: firecrawl {job} succeeded (completed) 20/20 pages 100%" in texts
+        assert f"firecrawl {job} succeeded (completed) 20/20 pages 100%" in texts
         assert re.fullmatch(r"1 job: 1 succeeded in \ds \(exit code 0\)", texts[-1]), texts[-1]
         assert not any("stopped" in line for line in ended.lines), ended.stderr
         ended.assert_clean()
@@ -427,7 +427,8 @@ def test_a_watch_cuts_the_warning_change_and_summary_lines(
         cut_word = f"{WORD[:300]}… (1,000,008 characters)"
         assert f"warning: firecrawl: unknown status word '{cut_word}', treated as running" in texts
         assert f"firecrawl W running ({cut_word}) 1/2 pages 50%" in texts
-        assert f"summary: firecrawl W running ({cut_word}) 1/2 pages 50%" in texts
+        # Its last line already says how it stands: the summary block does not repeat it.
+        assert not any(text.startswith("summary: firecrawl W") for text in texts)
     assert f"firecrawl M failed: {REASON[:300]}… (1,000,005 characters)" in ran.stderr.splitlines()
     assert_clean(ran)
 
@@ -562,7 +563,10 @@ def test_a_redirect_names_its_target_without_the_key_and_is_not_followed(
         "job-1?… (jobwatch does not follow redirects: use that base URL)"
     )
     assert ran.stdout.splitlines() == [f"firecrawl job-1 unknown - {said}"]
-    assert ran.stderr.splitlines() == [f"jobwatch: error: firecrawl job-1: {said}"]
+    # The error line names the job, then the reason without its provider again (issue 23).
+    assert ran.stderr.splitlines() == [
+        f"jobwatch: error: firecrawl job-1: {said.removeprefix('firecrawl: ')}"
+    ]
     (only,) = server.requests  # neither followed nor retried
     assert request_line(only) == b"GET /v2/batch/scrape/job-1?limit=1 HTTP/1.1"
     if via.proxy is not None:

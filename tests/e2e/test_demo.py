@@ -14,16 +14,17 @@ pytestmark = pytest.mark.e2e
 def test_demo_watches_all_four_providers_to_success(run_jobwatch: Callable[..., Result]) -> None:
     result = run_jobwatch("demo", "--progress", "plain")
     assert result.code == 0, result.stderr
-    summaries = [line for line in result.stderr.splitlines() if "summary:" in line]
-    providers = {line.split("summary: ")[1].split()[0] for line in summaries}
+    # Each job's end is a line of its own, once; no summary block repeats them (issue 23).
+    summaries = [line[9:] for line in result.stderr.splitlines() if " succeeded (" in line]
+    assert not any("summary:" in line for line in result.stderr.splitlines())
+    providers = {line.split()[0] for line in summaries}
     assert providers == {"brightdata", "zilliz", "coze", "firecrawl"}
-    assert all("succeeded" in line for line in summaries)
     # Bright Data: a snapshot, a delivery, a Marketplace snapshot; Zilliz: 1 import, 1
     # control-plane job; Coze: 3 documents, 1 workflow run, 1 chat; Firecrawl: a batch, a
     # crawl, an agent, an extract.
     assert len(summaries) == 14
     assert "] 14 jobs: 14 succeeded in " in result.stderr.splitlines()[-1]
-    names = {" ".join(line.split("summary: ")[1].split()[:2]) for line in summaries}
+    names = {" ".join(line.split()[:2]) for line in summaries}
     assert {
         "zilliz job-03e1eefbd82dmo2oedemo",
         "coze 7429635394645390123/7431040978805850123",

@@ -270,7 +270,10 @@ def test_sigterm_while_the_server_stalls_exits_143_with_the_summary(
         assert time.monotonic() - signalled < 3
         wait_for(lambda: all(conn.client_closed.is_set() for conn in server.conns))
     assert ran.code == 143, ran.stderr
-    assert "terminated: the jobs keep running at the provider; re-attach with: " in ran.stderr
+    assert (
+        "terminated: the jobs keep running at the provider; re-attach with:\n  jobwatch "
+        in ran.stderr
+    )
     assert "summary: firecrawl job-1" in ran.stderr
     summary = ran.ndjson()[-1]
     assert summary["event"] == "summary" and summary["exit_code"] == 143

@@ -82,7 +82,7 @@ def test_provider_text_is_clean_in_one_off_json_and_human(tmp_path: Path, via: V
     assert f"firecrawl F failed - boom {SHOWN}" in human.stdout
     for ran in (as_json, human):
         assert f"unknown status word 'scraping{SHOWN}'" in ran.stderr
-        assert f"firecrawl E: firecrawl: HTTP 400: bad request {SHOWN}" in ran.stderr
+        assert f"firecrawl E: HTTP 400: bad request {SHOWN}" in ran.stderr
         assert_nothing_raw(ran)
 
 

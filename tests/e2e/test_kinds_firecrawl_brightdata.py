@@ -113,7 +113,7 @@ def test_watch_in_plain_lines_ends_with_the_summary(run_jobwatch: Run, sim: Sim,
     lines = result.stderr.splitlines()
     assert lines[0].endswith(f"watching 1 job: {PROVIDER[kind]} {job}")
     done = {"agent": "completed", "extract": "completed", "delivery": "done"}.get(kind, "ready")
-    assert any(f"summary: {PROVIDER[kind]} {job} succeeded ({done})" in line for line in lines)
+    assert any(f"] {PROVIDER[kind]} {job} succeeded ({done})" in line for line in lines)
     assert lines[-1].endswith("(exit code 0)")
     assert "unknown status word" not in result.stderr  # a delivery without status is expected
 
@@ -277,8 +277,8 @@ def test_cancel_agents_running_finished_and_unknown(run_jobwatch: Run, sim: Sim)
                           *base, "--json")  # fmt: skip
     assert result.code == 0, result.stderr
     assert [j["result"] for j in result.json()["jobs"]] == ["cancelled", "finished"]
-    assert f"jobwatch: cancelled firecrawl agent {running}" in result.stderr
-    assert f"jobwatch: firecrawl agent {finished} had already finished" in result.stderr
+    assert f"jobwatch: cancelled firecrawl {running} (agent)" in result.stderr
+    assert f"jobwatch: firecrawl {finished} (agent) had already finished" in result.stderr
     after = run_jobwatch("firecrawl", running, "--kind", "agent", *base, "--json")
     assert after.code == 1
     assert (after.json()["jobs"][0]["state"], after.json()["jobs"][0]["status"]) == (
@@ -288,7 +288,7 @@ def test_cancel_agents_running_finished_and_unknown(run_jobwatch: Run, sim: Sim)
     unknown = run_jobwatch("cancel", f"firecrawl-agent:{gone}", *base)
     assert unknown.code == 3
     assert (
-        f"jobwatch: error: cannot cancel firecrawl agent {gone}: firecrawl: HTTP 404: "
+        f"jobwatch: error: cannot cancel firecrawl {gone} (agent): firecrawl: HTTP 404: "
         "Agent job not found" in unknown.stderr
     )
 
@@ -311,7 +311,7 @@ def test_cancel_on_timeout_stops_an_agent(run_jobwatch: Run, sim: Sim) -> None:
         )
     )
     assert result.code == 124, result.stderr
-    assert f"jobwatch: cancelled firecrawl agent {job}" in result.stderr
+    assert f"jobwatch: cancelled firecrawl {job} (agent)" in result.stderr
 
 
 @pytest.mark.parametrize(
@@ -328,7 +328,11 @@ def test_cancel_of_a_kind_without_cancel_exits_2_naming_it(
     job = unique()
     result = run_jobwatch("cancel", f"{ref}:{job}", "--base-url", sim.base_url, *KEY)
     assert result.code == 2, result.stderr
-    assert f"jobwatch: error: cannot cancel {label} {job}: {label} has no cancel" in result.stderr
+    provider, kind = label.split(" ", 1)
+    assert (
+        f"jobwatch: error: cannot cancel {provider} {job} ({kind}): {label} has no cancel"
+        in result.stderr
+    )
     assert "Traceback" not in result.stderr
 
 

@@ -105,7 +105,7 @@ def test_watch_draws_plain_lines(run_jobwatch: Callable[..., Result], sim: Sim, 
     assert result.code == 0, result.stderr
     assert result.stdout == ""
     name = job if kind == "job" else f"{SCOPE[kind][next(iter(SCOPE[kind]))]}/{job}"
-    assert f"summary: {PROVIDER[kind]} {name} succeeded" in result.stderr
+    assert f"] {PROVIDER[kind]} {name} succeeded" in result.stderr
     if kind == "job":
         assert "100%" in result.stderr
 
@@ -214,13 +214,13 @@ def test_cancel_a_chat_running_finished_waiting_and_unknown(
     result = jobwatch(run_jobwatch, sim, "cancel", *refs, "--json")
     assert result.code == 0, result.stderr
     assert [j["result"] for j in result.json()["jobs"]] == ["cancelled", "finished", "finished"]
-    assert f"jobwatch: cancelled coze chat {CONVERSATION} {running}" in result.stderr
+    assert f"jobwatch: cancelled coze {running} (chat {CONVERSATION})" in result.stderr
     after = jobwatch(run_jobwatch, sim, "coze", CONVERSATION, running, "--kind", "chat", "--json")
     assert after.json()["jobs"][0]["status"] == "canceled"
     assert after.json()["jobs"][0]["state"] == "cancelled"
     unknown = jobwatch(run_jobwatch, sim, "cancel", REF["chat"](gone))
     assert unknown.code == 3
-    assert f"cannot cancel coze chat {CONVERSATION} {gone}: coze: code 4200" in unknown.stderr
+    assert f"cannot cancel coze {gone} (chat {CONVERSATION}): coze: code 4200" in unknown.stderr
 
 
 def test_cancel_on_timeout_cancels_a_running_chat(
@@ -231,7 +231,7 @@ def test_cancel_on_timeout_cancels_a_running_chat(
             "--cancel-on-timeout"]  # fmt: skip
     result = jobwatch(run_jobwatch, sim, *KINDS["chat"](chat), *args)
     assert result.code == 124, result.stderr
-    assert f"jobwatch: cancelled coze chat {CONVERSATION} {chat}" in result.stderr
+    assert f"jobwatch: cancelled coze {chat} (chat {CONVERSATION})" in result.stderr
 
 
 @pytest.mark.parametrize(

@@ -59,7 +59,7 @@ def test_sigterm_and_sighup_end_like_ctrl_c(
     process.send_signal(signum)
     stdout, rest = process.communicate(timeout=PROCESS_TIMEOUT)
     assert process.returncode == code, rest
-    assert f"{word}: the jobs keep running at the provider; re-attach with: " in rest
+    assert f"{word}: the jobs keep running at the provider; re-attach with:\n  jobwatch " in rest
     assert f"jobwatch firecrawl {job} --base-url {sim.base_url} --watch" in rest
     assert outputs.read_text(encoding="utf-8") == f"state=interrupted\nexit_code={code}\n"
     assert f"`{job}`" in summary.read_text(encoding="utf-8")

@@ -53,9 +53,12 @@ def test_progress_lines_are_throttled_to_one_per_10_seconds_but_state_changes_pr
         plain.tick()
     clock.now = start + 13
     plain.on_event(StatusEvent(firecrawl(100, 100, "completed", JobState.SUCCEEDED)))
+    # The first move prints at once (a short run shows progress too), then at most one
+    # progress line per 10 s; the end prints at once.
     assert lines(console) == [
         f"[    0s] firecrawl {FC_ID} running (scraping) 10/100 pages 10%",
-        f"[   10s] firecrawl {FC_ID} running (scraping) 60/100 pages 60%",
+        f"[    2s] firecrawl {FC_ID} running (scraping) 20/100 pages 20%",
+        f"[   12s] firecrawl {FC_ID} running (scraping) 70/100 pages 70%",
         f"[   13s] firecrawl {FC_ID} succeeded (completed) 100/100 pages 100%",
     ]
 
@@ -65,17 +68,19 @@ def test_a_held_progress_line_comes_out_on_the_tick_once_10_seconds_passed():
     plain, console = reporter(clock)
     start = clock.now
     plain.on_event(StatusEvent(firecrawl(completed=10)))
+    clock.now = start + 1
+    plain.on_event(StatusEvent(firecrawl(completed=15)))  # the first move: at once
     clock.now = start + 3
     plain.on_event(StatusEvent(firecrawl(completed=20)))
-    clock.now = start + 9
-    plain.tick()
-    assert len(lines(console)) == 1
     clock.now = start + 10
     plain.tick()
-    assert lines(console)[-1] == f"[   10s] firecrawl {FC_ID} running (scraping) 20/100 pages 20%"
+    assert len(lines(console)) == 2
+    clock.now = start + 11
+    plain.tick()
+    assert lines(console)[-1] == f"[   11s] firecrawl {FC_ID} running (scraping) 20/100 pages 20%"
     clock.now = start + 25
     plain.tick()  # nothing new held: nothing printed
-    assert len(lines(console)) == 2
+    assert len(lines(console)) == 3
 
 
 def test_each_job_has_its_own_throttle():
@@ -84,10 +89,12 @@ def test_each_job_has_its_own_throttle():
     plain.on_event(StatusEvent(firecrawl(completed=10)))
     plain.on_event(StatusEvent(coze(progress=0.1, eta=None)))
     clock.now += 1
-    plain.on_event(StatusEvent(coze(progress=0.2, eta=None)))  # held
+    plain.on_event(StatusEvent(coze(progress=0.2, eta=None)))  # its first move: printed
+    plain.on_event(StatusEvent(coze(progress=0.3, eta=None)))  # held
     plain.on_event(StatusEvent(brightdata()))  # a new job prints
     assert [line[9:].split()[1] for line in lines(console)] == [
         FC_ID,
+        "7442585813587689999/7442585813587689472",
         "7442585813587689999/7442585813587689472",
         "s_m4x7enmven8djfqak",
     ]
@@ -167,24 +174,26 @@ def test_coze_retry_lines_name_the_dataset_and_the_document():
     )
 
 
-def test_summary_line_per_job_and_the_exit_code_at_the_end():
+def test_the_summary_block_adds_only_what_the_lines_did_not_say():
+    """Issue 23: each end line came again as a `summary:` line. A job whose last line says
+    how it ended is not repeated; a job whose last change was held back, or that never
+    printed, gets its summary line (the summary line and reasons follow: render/result.py)."""
     clock = Clock()
     plain, console = reporter(clock)
     start = clock.now
-    plain.start([firecrawl(), brightdata()])
+    plain.start([firecrawl(), brightdata(), coze()])
+    plain.on_event(StatusEvent(firecrawl(10)))
+    plain.on_event(StatusEvent(firecrawl(20)))
+    plain.on_event(StatusEvent(firecrawl(30)))  # held back by the throttle
     clock.now = start + 65
     failed = brightdata("failed", JobState.FAILED).replace(message="site blocked")
-    done = firecrawl(100, 100, "completed", JobState.SUCCEEDED)
-    plain.finish([done, failed], 1, False)
+    plain.on_event(StatusEvent(failed))
+    plain.finish([firecrawl(30), failed, coze()], 1, False)
     out = lines(console)
-    # The reason of the failure follows on a line of its own (jobwatch/render/reasons.py).
-    assert out[-3:-1] == [
-        f"[ 1m05s] summary: firecrawl {FC_ID} succeeded (completed) 100/100 pages 100%",
-        "[ 1m05s] summary: brightdata s_m4x7enmven8djfqak failed",
-    ]
-    assert out[-1].startswith("[ 1m05s] ")
-    assert "exit code 1" in out[-1]
-    assert "1m05s" in out[-1][9:]
+    assert out[-1] == f"[ 1m05s] summary: coze {coze().ident} running (processing) 40% eta 30s"
+    assert out[-2] == f"[ 1m05s] summary: firecrawl {FC_ID} running (scraping) 30/100 pages 30%"
+    assert out[-3] == "[ 1m05s] brightdata s_m4x7enmven8djfqak failed - site blocked"
+    assert sum("s_m4x7enmven8djfqak failed" in line for line in out) == 1
 
 
 def test_items_and_eta_in_lines():

@@ -31,7 +31,7 @@ def test_each_failed_cancelled_or_unknown_job_gets_one_line_with_its_whole_reaso
         (f"zilliz job-0123456789 failed (Failed): {LONG}", "red"),
         ("  b.parquet — schema mismatch", "red"),
         ("brightdata s_m4x7enmven8djfqak cancelled (canceled)", "yellow"),
-        ("jobwatch: error: firecrawl gone: firecrawl: HTTP 404: Job not found", "red"),
+        ("jobwatch: error: firecrawl gone: HTTP 404: Job not found", "red"),
     ]
 
 
@@ -40,7 +40,7 @@ def test_errors_only_keeps_the_lines_about_jobs_whose_state_is_unknown():
         message="brightdata: HTTP 401: bad key", error_exit_code=4
     )
     assert list(end_lines([failed_zilliz(), unknown], errors_only=True)) == [
-        ("jobwatch: error: brightdata s_m4x7enmven8djfqak: brightdata: HTTP 401: bad key", "red")
+        ("jobwatch: error: brightdata s_m4x7enmven8djfqak: HTTP 401: bad key", "red")
     ]
 
 

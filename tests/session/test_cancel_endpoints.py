@@ -50,7 +50,9 @@ def test_firecrawl_cancel_is_a_delete_on_the_job(crawl: bool, path: str) -> None
     result, seen = cancel(provider, lambda r: httpx.Response(200, json={"status": "cancelled"}))
     assert (result.outcome, result.exit_code) == ("cancelled", 0)
     assert [(r.method, r.url.path) for r in seen] == [("DELETE", path)]
-    assert cancel_line(result) == f"jobwatch: cancelled {provider.label} job-1"
+    # Named as the watch's rows name it: the provider, then the kind (issue 23).
+    kind = "crawl" if crawl else "batch scrape"
+    assert cancel_line(result) == f"jobwatch: cancelled firecrawl job-1 ({kind})"
 
 
 def test_firecrawl_cancel_answers() -> None:

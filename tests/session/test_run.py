@@ -85,13 +85,13 @@ def test_plain_watch_ends_with_a_summary_per_job_and_the_exit_code():
     assert reason == "firecrawl b failed: blocked by robots.txt"
     assert detail == "  blocked by robots.txt: https://b.example/"
     lines = stamped("\n".join(stamped_lines))
-    assert lines[-3:-1] == [
-        "summary: firecrawl a succeeded (completed) 100/100 pages 100%",
-        "summary: firecrawl b failed",
-    ]
+    # Each job's end was its last line: the summary block does not repeat it (issue 23).
+    assert "firecrawl a succeeded (completed) 100/100 pages 100%" in lines
+    assert lines.count("firecrawl b failed - blocked by robots.txt") == 1
+    assert not any(line.startswith("summary:") for line in lines)
     assert lines[-1].startswith("2 jobs: 1 succeeded, 1 failed")
     assert lines[-1].endswith("(exit code 1)")
-    assert stderr.count("blocked by robots.txt") == 3  # the progress line, its reason, /errors
+    assert stderr.count("blocked by robots.txt") == 3  # the end line, its reason, /errors
     assert len(script.calls) == 7
     paths = [call.request.url.path for call in script.calls]
     assert paths.count("/v2/batch/scrape/b/errors") == 1
@@ -127,7 +127,7 @@ def test_ndjson_watch_status_retry_then_summary_last():
     ]
     assert summary["jobs"][1]["message"] == "blocked by robots.txt"
     # Progress for humans still goes to stderr.
-    assert "summary: firecrawl a succeeded" in stderr
+    assert "] firecrawl a succeeded (completed)" in stderr
 
 
 def test_rejected_key_exits_4_with_the_reason_on_stderr():
@@ -142,11 +142,11 @@ def test_rejected_key_exits_4_with_the_reason_on_stderr():
     assert summary["jobs"][0]["state"] == "unknown"
     # One error line for the unknown job (not two), and a summary that does not repeat it.
     assert [line for line in stderr.splitlines() if line.startswith("jobwatch: error:")] == [
-        "jobwatch: error: firecrawl a: firecrawl: HTTP 401: Unauthorized: Invalid token"
+        "jobwatch: error: firecrawl a: HTTP 401: Unauthorized: Invalid token"
         " (the key was sent to http://sim.test: if it wants its own key, pass --api-key or set"
         " $JOBWATCH_FIRECRAWL_API_KEY)"
     ]
-    assert "] summary: firecrawl a unknown\n" in stderr
+    assert stderr.count("] firecrawl a unknown") == 1
 
 
 def test_giving_up_after_max_retries_exits_3():
@@ -161,8 +161,10 @@ def test_giving_up_after_max_retries_exits_3():
 def test_timeout_exits_124_and_says_so():
     code, _, stderr, _ = watch_run({"a": [firecrawl_body()]}, timeout=0.2)
     assert code == 124
-    assert "the --timeout deadline passed before every job finished" in stderr
-    assert stamped(stderr.split("jobwatch:")[0])[-1].endswith("(exit code 124)")
+    # The summary line says the deadline passed, then what became of the job.
+    summary, became = stderr.splitlines()[-2:]
+    assert summary.endswith("; the --timeout 0s deadline passed after 0s (exit code 124)")
+    assert became == "jobwatch: the jobs keep running at the provider"
 
 
 def test_github_actions_at_the_end_of_a_watch(tmp_path):
@@ -220,14 +222,21 @@ def test_live_watch_ends_with_the_last_frame_then_each_whole_reason(width):
     )
     assert code == 1
     assert stdout == ""
-    last = text.rsplit("\x1b[2K", 1)[-1]  # after the last erase: the final frame
+    last = text.rsplit("\x1b[J", 1)[-1]  # after the last erase: the final frame
     plain = re.sub("\x1b\\[[0-9;?]*[a-zA-Z]", "", last)
     lines = [line.rstrip() for line in plain.splitlines()]
-    assert lines[-3].startswith("3 jobs: 1 succeeded, 1 failed, 1 unknown in ")
-    assert lines[-2:] == [
-        f"firecrawl b failed: {LONG}",
-        "jobwatch: error: firecrawl c: firecrawl: HTTP 404: Job not found",
-    ]
+    assert all(len(line) <= width for line in lines)
+    (at,) = [n for n, line in enumerate(lines) if line.startswith("3 jobs: ")]
+    # The frame: the count line, each job once; the summary line, then the whole reasons,
+    # wrapped at words on the terminal (lines after the first indented).
+    assert lines[0] == "[+] 3/3 done: 1 succeeded, 1 failed, 1 unknown"
+    assert [line.split()[1] for line in lines[1:at]] == ["a", "b", "c"]
+    after = " ".join(line.strip() for line in lines[at:])
+    assert after.startswith("3 jobs: 1 succeeded, 1 failed, 1 unknown in ")
+    assert after.endswith(
+        f"(exit code 1) firecrawl b failed: {LONG} "
+        "jobwatch: error: firecrawl c: HTTP 404: Job not found"
+    )
     assert text.count("jobwatch: error:") == 1
 
 

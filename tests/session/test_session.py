@@ -179,7 +179,7 @@ def test_running_then_watching_then_cancelling_is_one_client_closed_once(
     args = ["firecrawl", "--running", "--watch", "-i", "0.05", "-t", "0.5", "--cancel-on-timeout"]
     result = invoke([*args, "--progress", "plain", "--api-key", FC_KEY], tmp_path, fake=fake)
     assert result.exit_code == 124, result.output
-    assert "jobwatch: cancelled firecrawl crawl c-1" in result.stderr
+    assert "jobwatch: cancelled firecrawl c-1 (crawl)" in result.stderr
     paths = [(r.method, r.url.path) for r in fake.requests]
     assert paths[0] == ("GET", "/v2/crawl/active") and paths[-1] == ("DELETE", "/v2/crawl/c-1")
     assert ("GET", "/v2/crawl/c-1") in paths
