@@ -392,7 +392,7 @@ def test_an_interrupted_watch_says_how_to_reattach_with_the_file(
             process.kill()
             process.communicate()
     assert process.returncode == 143, stderr
-    assert "re-attach with: jobwatch --providers acme.toml acme-export forever --watch" in stderr
+    assert "re-attach with:\n  jobwatch --providers acme.toml acme-export forever --watch" in stderr
 
 
 def test_its_text_reaches_the_terminal_sanitized(tmp_path: Path, acme: ApiServer) -> None:

@@ -139,7 +139,7 @@ def test_openai_batch_cancel(folder: Path, openai: ApiServer) -> None:
                     at={"openai-batch": openai}, **env)  # fmt: skip
     assert cancelled.code == 0, cancelled.output
     assert cancelled.json()["jobs"] == [
-        {"provider": "openai-batch", "id": "batch_long", "result": "cancelled"}
+        {"provider": "openai-batch", "id": "batch_long", "result": "cancelled", "message": None}
     ]
     assert openai.targets() == ["POST /v1/batches/batch_long/cancel"]
     assert openai.received[0].body == b""
