@@ -103,11 +103,12 @@ class Natural:
             setattr(self, name, max(getattr(self, name), width))
 
 
-# The order in which columns give way on a narrow terminal: the note (whose whole text follows
-# the last frame anyway) first, then the bar shortens, counts and rates lose their unit, the
-# rate goes; only then do ids shorten (in the middle), and the status (which holds the short
-# forms `retry 2 in 4s` and `not found yet`) after them; the counts go, then the elapsed
-# time; the percent and the ETA stay longest, and every row keeps a bar.
+# The order in which columns give way on a narrow terminal, as the table below lists it: the
+# note (whose whole text follows the last frame anyway) and the bar first, then counts and
+# rates lose their unit and the rate goes; only then do ids shorten (in the middle), the
+# counts go and the elapsed time; the status (which holds the short forms `retry 2 in 4s` and
+# `not found yet`) and the provider shorten last, the ETA goes late, the percent stays, and
+# every row keeps a bar.
 _SHRINK: tuple[tuple[str, int], ...] = (
     ("note", 20),
     ("bar", 16),
