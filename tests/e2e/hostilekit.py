@@ -9,6 +9,7 @@ import json
 import os
 import signal
 import subprocess
+import sys
 import threading
 import time
 import zlib
@@ -19,6 +20,8 @@ from typing import Any
 
 from tests.e2e.conftest import PROCESS_TIMEOUT, clean_env, jobwatch_command
 from tests.hostile import Conn, Script, answer, request_line
+
+PEAK = Path(__file__).with_name("peak.py")  # measures the peak memory of jobwatch alone
 
 # A Firecrawl-shaped key, long enough to be hunted for in provider text.
 KEY = "fc-h7e2e0123456789abcdef0123456789ab9f3e"
@@ -33,7 +36,7 @@ class Ran:
     stdout: str
     stderr: str
     seconds: float
-    peak_mib: float  # the process's ru_maxrss
+    peak_mib: float  # jobwatch's own ru_maxrss, as peak.py measured it
 
     @property
     def output(self) -> str:
@@ -55,7 +58,10 @@ class Ran:
 def start(
     tmp_path: Path, *args: str, env: dict[str, str] | None = None, stdin: bytes = b""
 ) -> subprocess.Popen[bytes]:
-    """The real jobwatch process, reading `stdin`, its output going to files in `tmp_path`."""
+    """The real jobwatch process, reading `stdin`, its output going to files in `tmp_path`.
+
+    It runs under `peak.py` (which forwards signals and reports its peak memory) in a session
+    of its own, so that a kill after the time limit reaches both."""
     (tmp_path / "stdin").write_bytes(stdin)
     with (
         (tmp_path / "stdin").open("rb") as given,
@@ -63,28 +69,29 @@ def start(
         (tmp_path / "stderr").open("wb") as err,
     ):  # the child keeps its own copies
         return subprocess.Popen(
-            jobwatch_command(*args),
+            [sys.executable, str(PEAK), str(tmp_path / "peak-kib"), *jobwatch_command(*args)],
             stdin=given,
             stdout=out,
             stderr=err,
             env=clean_env(str(tmp_path / "config"), **(env or {})),
+            start_new_session=True,
         )
 
 
 def finish(process: subprocess.Popen[bytes], tmp_path: Path, started: float, within: float) -> Ran:
-    """Wait for `process` (killed after `within` seconds) with os.wait4, for its peak memory."""
-    killer = threading.Timer(within, process.kill)
+    """Wait for `process` (killed after `within` seconds), and read its output and peak memory."""
+    killer = threading.Timer(within, os.killpg, (process.pid, signal.SIGKILL))
     killer.start()
     try:
-        _, status, usage = os.wait4(process.pid, 0)
+        code = process.wait()
     finally:
         killer.cancel()
     seconds = time.monotonic() - started
-    process.returncode = code = os.waitstatus_to_exitcode(status)
     assert code != -signal.SIGKILL, f"jobwatch still running after {within}s"
     stdout = (tmp_path / "stdout").read_bytes().decode("utf-8", "replace")
     stderr = (tmp_path / "stderr").read_bytes().decode("utf-8", "replace")
-    return Ran(code, stdout, stderr, seconds, usage.ru_maxrss / 1024)
+    peak_kib = int((tmp_path / "peak-kib").read_text(encoding="ascii"))
+    return Ran(code, stdout, stderr, seconds, peak_kib / 1024)
 
 
 def jobwatch(
