@@ -69,9 +69,8 @@ def main() -> None:
         )
     vs_httpx = ours / median(walls["httpx script"])
     vs_sdk = ours / median(walls["firecrawl-py script"])
-    print(
-        f"jobwatch / httpx script:       {vs_httpx:.2f}x  (target <= 1.25)  {verdict(vs_httpx, 1.25)}"
-    )
+    met = verdict(vs_httpx, 1.25)
+    print(f"jobwatch / httpx script:       {vs_httpx:.2f}x  (target <= 1.25)  {met}")
     print(f"jobwatch / firecrawl-py script: {vs_sdk:.2f}x  (target <= 0.4)  {verdict(vs_sdk, 0.4)}")
 
 
