@@ -206,7 +206,12 @@ LONG_ID = "7442585813587123456789"
 
 @pytest.fixture
 def cozepy(fast_sim: SimServer) -> Any:
-    return sdk("cozepy")
+    with warnings.catch_warnings():
+        # authlib (cozepy imports it) puts an "always" filter for its own deprecation warning
+        # in front of every other when it is imported: import it first, then ignore again.
+        sdk("authlib.deprecate")
+        warnings.simplefilter("ignore")
+        return pytest.importorskip("cozepy")
 
 
 def test_cozepy_reads_document_progress(cozepy: Any, fast_sim: SimServer) -> None:
