@@ -32,6 +32,26 @@ BATCH = "batch_abc123"
 PREDICTION = "gm3qorzdhgbfurvjtvhg6dckhu"
 TRANSCRIPT = "9ea68fd3-f953-42c1-9742-976c447fb463"
 
+# The fifth provider's `Export` kind (tests/providers/test_fifth_provider.py) as a table: that
+# test checks both forms give the same requests and JOBs; the table tests vary it key by key.
+ACME_EXPORTS = """
+[providers.acme]
+summary = "Acme exports"
+base_url = "https://api.acme.test"
+status = "GET /v1/exports/{id}"
+key_env = ["ACME_API_KEY"]
+interval = 1
+unit = "rows"
+[providers.acme.read]
+status = "/state"
+completed = "/done"
+total = "/total"
+[providers.acme.states]
+pending = ["queued"]
+running = ["rendering"]
+succeeded = ["done"]
+"""
+
 
 def readme_tables() -> str:
     """The README's worked examples: its ```toml blocks that start with `# providers.toml`."""

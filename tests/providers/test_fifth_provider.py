@@ -26,6 +26,7 @@ from jobwatch.sim import start_sim
 from jobwatch.sim.jobs import SimJobs
 from jobwatch.sim.replies import Reply, SimRequest, json_reply
 from tests.cli_helpers import Fake, clean_environment, invoke, reply
+from tests.definedkit import ACME_EXPORTS
 
 ACME_KEY = "acme-0123456789abcdef0123456789ab77e1"
 
@@ -272,25 +273,8 @@ def test_its_stand_in_serves_both_kinds_in_the_simulator(sim: str, tmp_path: Pat
     }
 
 
-# -- the same kind as a table (README: Your own provider) ----------------------------------------
+# -- the same kind as a table (README: Your own provider): tests.definedkit.ACME_EXPORTS ---------
 
-EXPORT_TABLE = """
-[providers.acme]
-summary = "Acme exports"
-base_url = "https://api.acme.test"
-status = "GET /v1/exports/{id}"
-key_env = ["ACME_API_KEY"]
-interval = 1
-unit = "rows"
-[providers.acme.read]
-status = "/state"
-completed = "/done"
-total = "/total"
-[providers.acme.states]
-pending = ["queued"]
-running = ["rendering"]
-succeeded = ["done"]
-"""
 EXPORT_STORY = [
     {"state": "queued", "done": 0, "total": 4},
     {"state": "rendering", "done": 3, "total": 4},
@@ -322,7 +306,7 @@ def test_its_export_kind_as_a_table_sends_the_same_requests_and_gives_the_same_j
     built_requests, built_jobs = _watched(["acme", "e-1", "--kind", "export"], tmp_path)
     others = {name: entry for name, entry in PROVIDERS.items() if name != "acme"}
     (entry,) = define_all(
-        tomllib.loads(EXPORT_TABLE)["providers"], where="acme.toml", taken=names_in_use(others)
+        tomllib.loads(ACME_EXPORTS)["providers"], where="acme.toml", taken=names_in_use(others)
     )
     monkeypatch.setitem(PROVIDERS, "acme", entry)
     table_requests, table_jobs = _watched(["acme", "e-1"], tmp_path)

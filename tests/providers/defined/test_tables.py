@@ -17,25 +17,9 @@ from jobwatch.providers import PROVIDERS
 from jobwatch.providers.defined import names_in_use, read_table, read_tables
 from jobwatch.providers.defined.pointer import Pointer
 from jobwatch.providers.defined.tables import RESERVED_NAMES, KeyHeader, NotFound, Table
+from tests.definedkit import ACME_EXPORTS
 
-ACME = """
-[providers.acme]
-summary = "Acme exports"
-base_url = "https://api.acme.test"
-status = "GET /v1/exports/{id}"
-key_env = ["ACME_API_KEY"]
-interval = 1
-unit = "rows"
-[providers.acme.read]
-status = "/state"
-completed = "/done"
-total = "/total"
-[providers.acme.states]
-pending = ["queued"]
-running = ["rendering"]
-succeeded = ["done"]
-"""
-BASE: dict[str, Any] = tomllib.loads(ACME)["providers"]["acme"]
+BASE: dict[str, Any] = tomllib.loads(ACME_EXPORTS)["providers"]["acme"]
 WHERE = "providers.toml"
 
 
