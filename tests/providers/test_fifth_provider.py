@@ -273,7 +273,7 @@ def test_its_stand_in_serves_both_kinds_in_the_simulator(sim: str, tmp_path: Pat
     }
 
 
-# -- the same kind as a table (README: Your own provider): tests.definedkit.ACME_EXPORTS ---------
+# -- the same kind as a table (README: Your own provider): tests.definedkit.ACME_EXPORTS -------
 
 EXPORT_STORY = [
     {"state": "queued", "done": 0, "total": 4},
